@@ -1,0 +1,142 @@
+import Engine
+import NIOHTTP1
+import WharfAPI
+import WharfCore
+
+extension Router {
+    /// `/containers/...`. Returns false when no route matched.
+    func routeContainers(_ r: APIRequest, _ segs: [String], _ out: Responder, _ hijacker: Hijacker) async throws -> Bool {
+        let m = r.method
+        if segs.count == 2 {
+            switch (m, segs[1]) {
+            case ("POST", "create"):
+                let req = try decodeBody(ContainerCreateRequest.self, r)
+                let name = r.query["name"].flatMap { $0.isEmpty ? nil : $0 }
+                out.json(try await containers.create(name: name, request: req, apiVersion: r.version), status: .created)
+                return true
+            case ("GET", "json"):
+                var o = ListContainersOptions()
+                o.all = r.query.bool("all")
+                o.limit = try r.query.int("limit")
+                o.size = r.query.bool("size")
+                o.filters = try Filters(query: r.query["filters"])
+                out.json(try await containers.list(o))
+                return true
+            default:
+                break
+            }
+            if m == "DELETE" {
+                try await containers.remove(segs[1], force: r.query.bool("force"), removeVolumes: r.query.bool("v"))
+                out.empty()
+                return true
+            }
+            return false
+        }
+        guard segs.count == 3 else { return false }
+        let id = segs[1]
+        switch (m, segs[2]) {
+        case ("GET", "json"):
+            out.json(try await containers.inspect(id, size: r.query.bool("size")))
+        case ("POST", "start"):
+            try await containers.start(id)
+            out.empty()
+        case ("POST", "stop"):
+            try await containers.stop(id, signal: r.query["signal"], timeout: try r.query.int("t"))
+            out.empty()
+        case ("POST", "restart"):
+            try await containers.restart(id, signal: r.query["signal"], timeout: try r.query.int("t"))
+            out.empty()
+        case ("POST", "kill"):
+            try await containers.kill(id, signal: r.query["signal"])
+            out.empty()
+        case ("POST", "wait"):
+            try await wait(r, id, out)
+        case ("POST", "attach"):
+            try await attach(r, id, out, hijacker)
+        case ("POST", "resize"):
+            let h = try r.query.int("h") ?? 0
+            let w = try r.query.int("w") ?? 0
+            try await containers.resize(id, height: h, width: w)
+            out.send(status: .ok, body: nil)
+        case ("GET", "logs"):
+            try await logs(r, id, out)
+        default:
+            return false
+        }
+        return true
+    }
+
+    private func wait(_ r: APIRequest, _ id: String, _ out: Responder) async throws {
+        let cond: WaitCondition
+        switch r.query["condition"] ?? "" {
+        case "", "not-running": cond = .notRunning
+        case "next-exit": cond = .nextExit
+        case "removed": cond = .removed
+        case let other: throw WharfError.invalid("invalid condition: \"\(other)\"")
+        }
+        let waiter = try await containers.wait(id, condition: cond)
+        // Headers first: the docker CLI sends /start only once it has them.
+        out.startStream(contentType: "application/json")
+        let result = await waiter.result()
+        out.writeChunk(APIJSON.line(result))
+        out.endStream()
+    }
+
+    private func attach(_ r: APIRequest, _ id: String, _ out: Responder, _ hijacker: Hijacker) async throws {
+        var o = AttachOptions()
+        o.stdin = r.query.bool("stdin")
+        o.stdout = r.query.bool("stdout")
+        o.stderr = r.query.bool("stderr")
+        o.stream = r.query.bool("stream")
+        o.logs = r.query.bool("logs")
+        o.detachKeys = r.query["detachKeys"]
+        let tty = try await containers.hasTTY(id)
+        let contentType = (!tty && r.version >= APIVersion(1, 42))
+            ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream"
+        let head = r.wantsUpgrade
+            ? "HTTP/1.1 101 UPGRADED\r\nContent-Type: \(contentType)\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+            : "HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\n\r\n"
+        let sink = HijackSink(tty: tty)
+        let input = try await containers.attach(id, options: o, sink: sink)
+        let stream = try await hijacker.hijack(headBytes: Array(head.utf8))
+        sink.connect(stream)
+        stream.onInput { event in
+            switch event {
+            case .data(let bytes): input.stdin(bytes)
+            case .inputClosed: input.stdinClosed()
+            case .closed: input.detached()
+            }
+        }
+    }
+
+    private func logs(_ r: APIRequest, _ id: String, _ out: Responder) async throws {
+        var o = LogsOptions()
+        o.follow = r.query.bool("follow")
+        o.stdout = r.query.bool("stdout")
+        o.stderr = r.query.bool("stderr")
+        o.timestamps = r.query.bool("timestamps")
+        o.details = r.query.bool("details")
+        if let s = r.query["since"], !s.isEmpty, s != "0" {
+            guard let t = Timestamp(dockerQuery: s) else { throw WharfError.invalid("invalid value for \"since\": \(s)") }
+            o.since = t
+        }
+        if let s = r.query["until"], !s.isEmpty, s != "0" {
+            guard let t = Timestamp(dockerQuery: s) else { throw WharfError.invalid("invalid value for \"until\": \(s)") }
+            o.until = t
+        }
+        if let t = r.query["tail"], !t.isEmpty, t != "all" {
+            guard let n = Int(t) else { throw WharfError.invalid("invalid value for \"tail\": \(t)") }
+            o.tail = n < 0 ? nil : n
+        }
+        if !o.stdout && !o.stderr {
+            throw WharfError.invalid("Bad parameters: you must choose at least one stream")
+        }
+        let sink = ResponderSink(responder: out)
+        let tty = try await containers.hasTTY(id)
+        sink.tty = tty
+        let contentType: String? = r.version >= APIVersion(1, 42)
+            ? (tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream") : nil
+        out.startStream(contentType: contentType)
+        _ = try await containers.logs(id, options: o, sink: sink)
+    }
+}

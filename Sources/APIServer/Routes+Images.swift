@@ -1,0 +1,74 @@
+import Engine
+import NIOHTTP1
+import WharfAPI
+import WharfCore
+
+extension Router {
+    /// `/images/...`. Image names contain slashes and colons, so the name is everything
+    /// between `/images/` and the action.
+    func routeImages(_ r: APIRequest, _ segs: [String], _ out: Responder) async throws -> Bool {
+        let m = r.method
+        if segs.count == 2 && m == "POST" && segs[1] == "create" {
+            try await create(r, out)
+            return true
+        }
+        if segs.count == 2 && m == "GET" && segs[1] == "json" {
+            let filters = try Filters(query: r.query["filters"])
+            out.json(try await images.list(all: r.query.bool("all"), filters: filters))
+            return true
+        }
+        guard segs.count >= 2 else { return false }
+        if m == "DELETE" {
+            let name = segs[1...].joined(separator: "/")
+            out.json(try await images.remove(name, force: r.query.bool("force"), noPrune: r.query.bool("noprune")))
+            return true
+        }
+        guard segs.count >= 3 else { return false }
+        let name = segs[1..<(segs.count - 1)].joined(separator: "/")
+        switch (m, segs.last!) {
+        case ("GET", "json"):
+            out.json(try await images.inspect(name))
+        case ("POST", "tag"):
+            guard let repo = r.query["repo"], !repo.isEmpty else {
+                throw WharfError.invalid("repository name must have at least one component")
+            }
+            try await images.tag(name, repo: repo, tag: r.query["tag"])
+            out.send(status: .created, body: nil)
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// `POST /images/create`: `fromSrc=-` imports the body; `fromImage` pulls.
+    private func create(_ r: APIRequest, _ out: Responder) async throws {
+        if let src = r.query["fromSrc"] {
+            guard src == "-" else {
+                throw WharfError(.notImplemented, "importing from a URL is not supported; send the tar as the body (fromSrc=-)")
+            }
+            guard case .file(let path) = r.body else {
+                throw WharfError.invalid("import needs a tar body")
+            }
+            var o = ImportOptions()
+            o.changes = r.query.all("changes")
+            o.message = r.query["message"]
+            var repo = r.query["repo"] ?? ""
+            if let tag = r.query["tag"], !tag.isEmpty, !repo.isEmpty { repo += ":" + tag }
+            o.reference = repo.isEmpty ? nil : repo
+            // Errors before any progress are plain HTTP errors; the id is one status line.
+            let id = try await images.importImage(bodyPath: path, options: o)
+            out.startStream(contentType: "application/json")
+            var line = APIJSON.line(JSONMessage(status: id))
+            line.insert(13, at: line.count - 1)
+            out.writeChunk(line)
+            out.endStream()
+            return
+        }
+        if let image = r.query["fromImage"] {
+            var ref = image
+            if let tag = r.query["tag"], !tag.isEmpty { ref += (tag.hasPrefix("sha256:") ? "@" : ":") + tag }
+            throw WharfError(.notImplemented, "pulling \(ref) is not supported by this daemon yet: create images with `docker import`")
+        }
+        throw WharfError.invalid("either fromSrc or fromImage must be given")
+    }
+}

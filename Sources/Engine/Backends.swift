@@ -1,0 +1,109 @@
+import WharfAPI
+import WharfCore
+
+// The small interfaces the API server needs, one per API area (moby's router/backend split).
+// APIServer depends on these only, so its tests run against fakes.
+
+/// Where a stream's bytes go (an attach or logs connection). The engine writes demultiplexed
+/// data with its stream; the transport decides about framing.
+public protocol StreamSink: AnyObject, Sendable {
+    func write(_ stream: StdStream, _ bytes: [UInt8])
+    /// No more data: the transport ends the response or closes the connection.
+    func finish()
+    /// True once the client went away; long-running producers (follow) stop then.
+    var isClosed: Bool { get }
+}
+
+public struct AttachOptions: Sendable {
+    public var stdin = false
+    public var stdout = false
+    public var stderr = false
+    public var stream = false
+    public var logs = false
+    public var detachKeys: String?
+    public init() {}
+}
+
+/// What the transport feeds back into an attach: the client's stdin and its going away.
+public protocol AttachInput: Sendable {
+    func stdin(_ bytes: [UInt8])
+    /// The client half-closed its side: no more stdin.
+    func stdinClosed()
+    /// The connection is gone.
+    func detached()
+}
+
+public struct LogsOptions: Sendable {
+    public var follow = false
+    public var stdout = false
+    public var stderr = false
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var timestamps = false
+    public var details = false
+    public var tail: Int?   // nil = all
+    public init() {}
+}
+
+public enum WaitCondition: String, Sendable {
+    case notRunning = "not-running"
+    case nextExit = "next-exit"
+    case removed
+}
+
+public struct ListContainersOptions: Sendable {
+    public var all = false
+    public var limit: Int?
+    public var size = false
+    public var filters = Filters()
+    public init() {}
+}
+
+/// A wait registered at request time, so `next-exit` counts from the request, not from
+/// when the response is written.
+public protocol ContainerWaiter: Sendable {
+    func result() async -> ContainerWaitResponse
+}
+
+public protocol ContainerBackend: Sendable {
+    func create(name: String?, request: ContainerCreateRequest, apiVersion: APIVersion) async throws -> ContainerCreateResponse
+    func start(_ id: String) async throws
+    func stop(_ id: String, signal: String?, timeout: Int?) async throws
+    func restart(_ id: String, signal: String?, timeout: Int?) async throws
+    func kill(_ id: String, signal: String?) async throws
+    func remove(_ id: String, force: Bool, removeVolumes: Bool) async throws
+    func wait(_ id: String, condition: WaitCondition) async throws -> any ContainerWaiter
+    func inspect(_ id: String, size: Bool) async throws -> ContainerInspect
+    func list(_ options: ListContainersOptions) async throws -> [ContainerSummary]
+    /// Validates and subscribes; output flows to `sink` until the container's next exit.
+    func attach(_ id: String, options: AttachOptions, sink: any StreamSink) async throws -> any AttachInput
+    /// Returns whether the container has a TTY (the transport needs it for framing) and runs
+    /// the log stream in the background, finishing `sink` at the end.
+    func logs(_ id: String, options: LogsOptions, sink: any StreamSink) async throws -> Bool
+    /// Whether the container has a TTY: attach framing depends on it.
+    func hasTTY(_ id: String) async throws -> Bool
+    func resize(_ id: String, height: Int, width: Int) async throws
+}
+
+public struct ImportOptions: Sendable {
+    public var changes: [String] = []
+    public var message: String?
+    public var reference: String?
+    public init() {}
+}
+
+public protocol ImageBackend: Sendable {
+    /// `bodyPath` is a file holding the uploaded tar (the transport spools it).
+    func importImage(bodyPath: String, options: ImportOptions) async throws -> String
+    func list(all: Bool, filters: Filters) async throws -> [ImageSummary]
+    func inspect(_ name: String) async throws -> ImageInspect
+    func tag(_ name: String, repo: String, tag: String?) async throws
+    func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem]
+}
+
+public protocol SystemBackend: Sendable {
+    func version() async -> SystemVersion
+    func info() async -> SystemInfo
+    /// Where the transport may spool large request bodies.
+    var temporaryDirectory: String { get }
+}

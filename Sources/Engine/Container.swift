@@ -1,0 +1,142 @@
+import Runtime
+import Synchronization
+import WharfAPI
+import WharfCore
+
+/// What a container is: written once at create (config.json + hostconfig.json).
+struct ContainerRecord: Codable, Sendable {
+    var id: String
+    var name: String            // without the leading "/"
+    var created: Timestamp
+    var config: ContainerConfig  // merged with the image's config
+    var imageID: String          // "sha256:…"
+    var imageName: String        // as the user gave it
+    var path: String
+    var args: [String]
+}
+
+/// Where the lifecycle is. Persisted as state.json at every transition.
+enum LifecycleStatus: String, Codable, Sendable {
+    case created, running, exited, dead
+}
+
+struct ContainerStateRecord: Codable, Sendable {
+    var status: LifecycleStatus = .created
+    var pid: Int32 = 0
+    var exitCode: Int32 = 0
+    var error: String = ""
+    var oomKilled = false
+    var startedAt: Timestamp = .zero
+    var finishedAt: Timestamp = .zero
+    var restartCount = 0
+}
+
+/// A client attached to the container's output until the next exit.
+struct AttachSubscriber: Sendable {
+    let id: UInt64
+    let sink: any StreamSink
+    let stdout: Bool
+    let stderr: Bool
+}
+
+struct Waiter: Sendable {
+    let condition: WaitCondition
+    let id: UInt64
+    let fulfil: @Sendable (ContainerWaitResponse) -> Void
+}
+
+/// One container: its record, its persisted state and what it owns while alive (the shim
+/// connection, attach subscribers, waiters). All mutable state sits behind one lock; shim
+/// events arrive on the shim reader thread and take the same lock.
+final class Container: Sendable {
+    let record: ContainerRecord
+    let hostConfig: HostConfig
+    let dir: String
+    let bundle: String
+
+    struct Live {
+        var state = ContainerStateRecord()
+        var shim: ShimConnection?
+        var subscribers: [AttachSubscriber] = []
+        var waiters: [Waiter] = []
+        var pendingStdin: [[UInt8]] = []
+        var pendingStdinClose = false
+        var starting = false
+        var stopping = false
+        var removing = false
+        var startContinuation: CheckedContinuation<Int32, any Error>?
+        var nextID: UInt64 = 1
+    }
+
+    let live: Mutex<Live>
+
+    init(record: ContainerRecord, hostConfig: HostConfig, state: ContainerStateRecord, dir: String, bundle: String) {
+        self.record = record
+        self.hostConfig = hostConfig
+        self.dir = dir
+        self.bundle = bundle
+        self.live = Mutex(Live(state: state))
+    }
+
+    var id: String { record.id }
+    var tty: Bool { record.config.Tty ?? false }
+    var state: ContainerStateRecord { live.withLock { $0.state } }
+    var logPath: String { dir + "/" + record.id + "-json.log" }
+    var rootfs: String { bundle + "/rootfs" }
+    var socketPath: String { bundle + "/shim.sock" }
+
+    var isRunning: Bool { live.withLock { $0.state.status == .running } }
+
+    func persistState() throws {
+        let s = state
+        try AtomicFile.write(APIJSON.encode(s), to: dir + "/state.json")
+    }
+
+    /// Stdin from an attached client; kept until the shim exists (a client may send it
+    /// before /start, and `docker run -i` does).
+    func sendStdin(_ bytes: [UInt8]) {
+        let shim = live.withLock { l -> ShimConnection? in
+            if l.shim == nil { l.pendingStdin.append(bytes) }
+            return l.shim
+        }
+        try? shim?.send(.stdin(bytes))
+    }
+
+    func closeStdin() {
+        let shim = live.withLock { l -> ShimConnection? in
+            if l.shim == nil { l.pendingStdinClose = true }
+            return l.shim
+        }
+        try? shim?.send(.closeStdin)
+    }
+
+    func addSubscriber(sink: any StreamSink, stdout: Bool, stderr: Bool) -> UInt64 {
+        live.withLock { l in
+            let id = l.nextID
+            l.nextID += 1
+            l.subscribers.append(AttachSubscriber(id: id, sink: sink, stdout: stdout, stderr: stderr))
+            return id
+        }
+    }
+
+    func removeSubscriber(_ id: UInt64) -> AttachSubscriber? {
+        live.withLock { l in
+            guard let i = l.subscribers.firstIndex(where: { $0.id == id }) else { return nil }
+            return l.subscribers.remove(at: i)
+        }
+    }
+
+    /// Fans output out to the attached clients, in the order the shim delivered it.
+    func deliverOutput(stream: UInt8, _ bytes: [UInt8]) {
+        let subs = live.withLock { $0.subscribers }
+        let s: StdStream = stream == 2 ? .stderr : .stdout
+        for sub in subs where (s == .stdout && sub.stdout) || (s == .stderr && sub.stderr) {
+            sub.sink.write(s, bytes)
+        }
+    }
+
+    func waitResponse() -> ContainerWaitResponse {
+        let s = state
+        return ContainerWaitResponse(StatusCode: Int(s.exitCode), error: nil)
+    }
+}

@@ -1,0 +1,74 @@
+import Runtime
+import WharfAPI
+import WharfCore
+
+/// What an attached client's input does to the container.
+final class AttachInputHandler: AttachInput {
+    let container: Container
+    let subscriberID: UInt64
+    let attachStdin: Bool
+
+    init(container: Container, subscriberID: UInt64, attachStdin: Bool) {
+        self.container = container
+        self.subscriberID = subscriberID
+        self.attachStdin = attachStdin
+    }
+
+    func stdin(_ bytes: [UInt8]) {
+        guard attachStdin else { return }
+        container.sendStdin(bytes)
+    }
+
+    func stdinClosed() {
+        guard attachStdin else { return }
+        if container.record.config.StdinOnce == true {
+            container.closeStdin()
+        } else {
+            // moby: without StdinOnce, the end of the client's stdin ends the whole attach.
+            container.removeSubscriber(subscriberID)?.sink.finish()
+        }
+    }
+
+    func detached() {
+        guard let sub = container.removeSubscriber(subscriberID) else { return }
+        if attachStdin && container.record.config.StdinOnce == true {
+            container.closeStdin()
+        }
+        sub.sink.finish()
+    }
+}
+
+extension ContainerService {
+    public func attach(_ ref: String, options: AttachOptions, sink: any StreamSink) async throws -> any AttachInput {
+        let c = try lookup(ref)
+        if c.live.withLock({ $0.removing }) {
+            throw WharfError.conflict("container \(c.id) is being removed")
+        }
+        if options.logs {
+            var lo = LogsOptions()
+            lo.stdout = options.stdout
+            lo.stderr = options.stderr
+            let opts = lo
+            try await blocking { [self] in
+                try self.readLog(c, options: opts, from: 0, sink: sink, stopAtEOF: true)
+            }
+        }
+        guard options.stream else {
+            sink.finish()
+            return AttachInputHandler(container: c, subscriberID: 0, attachStdin: false)
+        }
+        let id = c.addSubscriber(sink: sink, stdout: options.stdout, stderr: options.stderr)
+        return AttachInputHandler(container: c, subscriberID: id, attachStdin: options.stdin && (c.record.config.OpenStdin ?? false))
+    }
+
+    public func resize(_ ref: String, height: Int, width: Int) async throws {
+        let c = try lookup(ref)
+        guard c.isRunning, let shim = c.live.withLock({ $0.shim }) else {
+            throw WharfError.conflict("Container \(c.id) is not running")
+        }
+        guard height >= 0, width >= 0, height <= 65535, width <= 65535 else {
+            throw WharfError.invalid("invalid terminal size")
+        }
+        try shim.send(.resize(rows: UInt16(height), cols: UInt16(width)))
+    }
+}

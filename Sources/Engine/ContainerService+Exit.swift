@@ -1,0 +1,96 @@
+import Runtime
+import WharfAPI
+import WharfCore
+
+extension ContainerService {
+    /// Called on the shim reader thread, in the shim's order: output before exit.
+    func handleShimEvent(_ c: Container, _ event: ShimEvent) {
+        switch event {
+        case .output(let stream, let bytes):
+            c.deliverOutput(stream: stream, bytes)
+        case .started(let pid):
+            let k = c.live.withLock { l -> CheckedContinuation<Int32, any Error>? in
+                defer { l.startContinuation = nil }
+                return l.startContinuation
+            }
+            k?.resume(returning: pid)
+        case .failed(let message):
+            let k = c.live.withLock { l -> CheckedContinuation<Int32, any Error>? in
+                defer { l.startContinuation = nil }
+                l.state.error = message
+                return l.startContinuation
+            }
+            // Docker answers 400 when the command cannot be found or run, 500 otherwise.
+            let userError = message.contains("executable file not found") || message.contains("no such file or directory")
+                || message.contains("permission denied")
+            k?.resume(throwing: WharfError(userError ? .invalidArgument : .internalError, message))
+        case .exited(let info):
+            Task { await self.processExit(c, info) }
+        case .state(let s):
+            switch s {
+            case .exited(let info):
+                Task { await self.processExit(c, info) }
+            case .running(let pid):
+                c.live.withLock { $0.state.pid = pid }
+            case .created:
+                break
+            }
+        case .closed:
+            // The shim went away without telling us how the container ended (it was
+            // killed): record what exit.json says, if anything.
+            let stillRunning = c.live.withLock { $0.state.status == .running || $0.startContinuation != nil }
+            if stillRunning {
+                Task { await self.processExit(c, self.readExitFile(c)) }
+            }
+        }
+    }
+
+    func readExitFile(_ c: Container) -> ExitInfo {
+        if let bytes = try? FS.readFile(c.bundle + "/exit.json"),
+           let info = try? APIJSON.decode(ExitInfo.self, from: bytes) {
+            return info
+        }
+        return ExitInfo(exitCode: 255, finishedAt: Timestamp.now().rfc3339Nano, error: "container's shim exited unexpectedly")
+    }
+
+    /// The container's process ended: record it, release what the run held, wake waiters,
+    /// end attach streams, and remove the container when AutoRemove says so.
+    func processExit(_ c: Container, _ info: ExitInfo) async {
+        let (subs, waiters, startK, wasRunning) = c.live.withLock { l -> ([AttachSubscriber], [Waiter], CheckedContinuation<Int32, any Error>?, Bool) in
+            let was = l.state.status == .running || l.startContinuation != nil
+            guard l.shim != nil || l.state.status == .running else { return ([], [], nil, false) }
+            l.state.status = .exited
+            l.state.exitCode = info.exitCode
+            l.state.oomKilled = info.oomKilled
+            l.state.pid = 0
+            if let e = info.error { l.state.error = e }
+            l.state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()
+            l.shim?.close()
+            l.shim = nil
+            let subs = l.subscribers
+            l.subscribers = []
+            let ws = l.waiters.filter { $0.condition != .removed }
+            l.waiters.removeAll { $0.condition != .removed }
+            let k = l.startContinuation
+            l.startContinuation = nil
+            return (subs, ws, k, was)
+        }
+        guard wasRunning || startK != nil || !subs.isEmpty else { return }
+        k_resume(startK, info)
+        try? await blocking { [self] in
+            self.teardownRootfs(c)
+            try c.persistState()
+        }
+        for s in subs { s.sink.finish() }
+        let response = c.waitResponse()
+        for w in waiters { w.fulfil(response) }
+        logger.debug("container \(c.id) exited with \(info.exitCode)")
+        if c.hostConfig.AutoRemove == true {
+            try? await removeStopped(c)
+        }
+    }
+
+    private func k_resume(_ k: CheckedContinuation<Int32, any Error>?, _ info: ExitInfo) {
+        k?.resume(throwing: WharfError.internalError(info.error ?? "container exited before it started"))
+    }
+}

@@ -1,0 +1,85 @@
+import WharfAPI
+import WharfCore
+
+extension ContainerService {
+    public func list(_ o: ListContainersOptions) async throws -> [ContainerSummary] {
+        try o.filters.validate(allowed: ["id", "name", "label", "status", "ancestor", "exited", "before", "since",
+                                         "health", "isolation", "network", "publish", "expose", "volume", "is-task"])
+        for s in o.filters["status"] where !["created", "restarting", "running", "removing", "paused", "exited", "dead"].contains(s) {
+            throw WharfError.invalid("invalid filter 'status=\(s)'")
+        }
+        var exitedCodes: [Int32] = []
+        for e in o.filters["exited"] {
+            guard let n = Int32(e) else { throw WharfError.invalid("invalid filter 'exited=\(e)'") }
+            exitedCodes.append(n)
+        }
+        // Ancestors: every image the filter names, by reference or ID.
+        var ancestorIDs: Set<String> = []
+        for a in o.filters["ancestor"] {
+            if let img = try? await blocking({ [images] in try images.resolve(a) }) { ancestorIDs.insert(img.id.string) }
+        }
+        let all = o.all || !o.filters["status"].isEmpty || !o.filters["exited"].isEmpty || (o.limit ?? 0) > 0
+        var rows: [(Container, ContainerStateRecord, Bool)] = self.all.map { c in
+            let (s, removing) = c.live.withLock { ($0.state, $0.removing) }
+            return (c, s, removing)
+        }
+        rows.sort { $0.0.record.created > $1.0.record.created }
+        let now = Timestamp.now()
+        var out: [ContainerSummary] = []
+        for (c, s, removing) in rows {
+            let status = statusString(s, removing: removing, starting: false)
+            if !all && s.status != .running { continue }
+            if !matches(c, s, status: status, o.filters, exitedCodes: exitedCodes, ancestorIDs: ancestorIDs) { continue }
+            let command = ([c.record.path] + c.record.args).joined(separator: " ")
+            var row = ContainerSummary(
+                Id: c.id, Names: ["/" + c.record.name], Image: c.record.imageName, ImageID: c.record.imageID,
+                Command: command, Created: c.record.created.seconds, Labels: c.record.config.Labels ?? [:],
+                State: status, Status: humanStatus(s, removing: removing, now: now),
+                NetworkMode: c.hostConfig.NetworkMode ?? "default")
+            let mode = c.hostConfig.NetworkMode ?? "default"
+            row.NetworkSettings = .init(Networks: [(mode == "default" ? "bridge" : mode): EndpointSettings()])
+            if o.size {
+                let rw = await (try? blocking { DiskUsage.bytes(c.dir + "/rw/upper") }) ?? 0
+                row.SizeRw = rw
+                row.SizeRootFs = rw
+            }
+            out.append(row)
+            if let l = o.limit, l > 0, out.count >= l { break }
+        }
+        return out
+    }
+
+    private func matches(_ c: Container, _ s: ContainerStateRecord, status: String, _ f: Filters,
+                         exitedCodes: [Int32], ancestorIDs: Set<String>) -> Bool {
+        if !f["id"].isEmpty && !f["id"].contains(where: { c.id.hasPrefix($0) }) { return false }
+        if !f["name"].isEmpty && !f["name"].contains(where: { c.record.name.contains($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }) {
+            return false
+        }
+        if !f["status"].isEmpty && !f["status"].contains(status) { return false }
+        if !exitedCodes.isEmpty && !(s.status == .exited && exitedCodes.contains(s.exitCode)) { return false }
+        let labels = c.record.config.Labels ?? [:]
+        for l in f["label"] {
+            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 {
+                if labels[kv[0]] != kv[1] { return false }
+            } else if labels[kv[0]] == nil {
+                return false
+            }
+        }
+        if !f["ancestor"].isEmpty && !ancestorIDs.contains(c.record.imageID) { return false }
+        return true
+    }
+
+    /// `docker ps` STATUS: "Up 5 seconds", "Exited (0) 3 minutes ago", "Created".
+    func humanStatus(_ s: ContainerStateRecord, removing: Bool, now: Timestamp) -> String {
+        if removing { return "Removal In Progress" }
+        switch s.status {
+        case .created: return "Created"
+        case .running: return "Up " + HumanTime.since(s.startedAt, now: now)
+        case .exited:
+            if s.finishedAt.isZero { return "Created" }
+            return "Exited (\(s.exitCode)) \(HumanTime.since(s.finishedAt, now: now)) ago"
+        case .dead: return "Dead"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Runtime
+import WharfAPI
+import WharfCore
+
+extension ContainerService {
+    /// Rebuilds the index from disk and re-adopts running containers from their shims. A
+    /// container whose shim is gone is recorded as exited, with the code its shim left in
+    /// exit.json when there is one.
+    func restore() {
+        try? FS.mkdirAll(config.containersDir, mode: 0o710)
+        for id in FS.listDirectory(config.containersDir) {
+            let dir = config.containerDir(id)
+            guard let rb = try? FS.readFile(dir + "/config.json"),
+                  let record = try? APIJSON.decode(ContainerRecord.self, from: rb) else {
+                logger.warning("skipping \(dir): unreadable config.json")
+                continue
+            }
+            let host = (try? FS.readFile(dir + "/hostconfig.json")).flatMap { try? APIJSON.decode(HostConfig.self, from: $0) } ?? HostConfig()
+            var state = (try? FS.readFile(dir + "/state.json")).flatMap { try? APIJSON.decode(ContainerStateRecord.self, from: $0) } ?? ContainerStateRecord()
+            let c = Container(record: record, hostConfig: host, state: state, dir: dir, bundle: config.bundleDir(id))
+            register(c)
+            guard state.status == .running else { continue }
+            if let shim = try? ShimConnection.connect(socketPath: c.socketPath) {
+                c.live.withLock { $0.shim = shim }
+                shim.run { [weak self] event in self?.handleShimEvent(c, event) }
+                logger.info("re-adopted running container \(id)")
+            } else {
+                let info = readExitFile(c)
+                state.status = .exited
+                state.exitCode = info.exitCode
+                state.pid = 0
+                state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()
+                if let e = info.error { state.error = e }
+                c.live.withLock { $0.state = state }
+                teardownRootfs(c)
+                try? FS.removeAll(c.bundle)
+                try? c.persistState()
+                logger.info("container \(id) exited while the daemon was away (\(info.exitCode))")
+                if host.AutoRemove == true {
+                    Task { try? await self.removeStopped(c) }
+                }
+            }
+        }
+    }
+}
+
+extension ContainerService: ContainerBackend {
+    public func create(name: String?, request: ContainerCreateRequest, apiVersion: APIVersion) async throws -> ContainerCreateResponse {
+        try await create(name: name, request: request)
+    }
+
+    public func remove(_ id: String, force: Bool, removeVolumes: Bool) async throws {
+        try await remove(id, force: force)
+    }
+}

@@ -1,0 +1,141 @@
+import ImageStore
+import OCI
+import Runtime
+import WharfAPI
+import WharfCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension ContainerService {
+    public func start(_ ref: String) async throws {
+        let c = try lookup(ref)
+        let proceed = try c.live.withLock { l -> Bool in
+            if l.removing { throw WharfError.conflict("container is marked for removal and cannot be started") }
+            if l.state.status == .running || l.starting { return false }
+            l.starting = true
+            return true
+        }
+        guard proceed else { throw WharfError(.notModified, "container already started") }
+        defer { c.live.withLock { $0.starting = false } }
+
+        let image = try await blocking { [images] in try images.resolve(c.record.imageID) }
+        let pid: Int32
+        do {
+            let shim = try await blocking { [self] in try self.prepareAndLaunch(c, image: image) }
+            pid = try await withCheckedThrowingContinuation { (k: CheckedContinuation<Int32, any Error>) in
+                c.live.withLock { l in
+                    l.shim = shim
+                    l.startContinuation = k
+                }
+                shim.run { [weak self] event in self?.handleShimEvent(c, event) }
+                // Stdin that arrived before the shim existed goes first, then the start.
+                let (pending, closeIt) = c.live.withLock { l -> ([[UInt8]], Bool) in
+                    let p = l.pendingStdin
+                    l.pendingStdin = []
+                    let cl = l.pendingStdinClose
+                    l.pendingStdinClose = false
+                    return (p, cl)
+                }
+                for chunk in pending { try? shim.send(.stdin(chunk)) }
+                if closeIt { try? shim.send(.closeStdin) }
+                do { try shim.send(.start) } catch {
+                    c.live.withLock { $0.startContinuation = nil }
+                    k.resume(throwing: error)
+                }
+            }
+        } catch {
+            try? await blocking { [self] in self.teardownRootfs(c) }
+            throw error
+        }
+        c.live.withLock { l in
+            l.state.status = .running
+            l.state.pid = pid
+            l.state.startedAt = .now()
+            l.state.exitCode = 0
+            l.state.error = ""
+            l.state.oomKilled = false
+            l.state.finishedAt = .zero
+        }
+        try? await blocking { try c.persistState() }
+        logger.debug("started container \(c.id) pid \(pid)")
+    }
+
+    /// Mounts the rootfs, writes the per-container files and the OCI bundle, and launches
+    /// the shim. Blocking: called through `blocking {}`.
+    private func prepareAndLaunch(_ c: Container, image: ImageRecord) throws -> ShimConnection {
+        try FS.mkdirAll(c.bundle, mode: 0o711)
+        try FS.mkdirAll(c.rootfs, mode: 0o755)
+        try images.mountRootfs(image: image, containerDir: c.dir, target: c.rootfs)
+        do {
+            let cfg = c.record.config
+            let host = c.hostConfig
+            let hostname = cfg.Hostname ?? String(c.id.prefix(12))
+            let networkMode = host.NetworkMode ?? "default"
+            try writeEtcFiles(c, hostname: hostname, hostNetwork: networkMode == "host")
+
+            let user = try UserResolver.resolve(cfg.User ?? "", rootfs: c.rootfs)
+            var env = cfg.Env ?? []
+            func has(_ k: String) -> Bool { env.contains { $0.hasPrefix(k + "=") } }
+            if !has("PATH") { env.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0) }
+            if !has("HOSTNAME") { env.insert("HOSTNAME=\(hostname)", at: 1) }
+            if c.tty && !has("TERM") { env.append("TERM=xterm") }
+
+            var binds = [
+                ContainerRuntimeConfig.BindMount(source: c.dir + "/resolv.conf", destination: "/etc/resolv.conf"),
+                ContainerRuntimeConfig.BindMount(source: c.dir + "/hostname", destination: "/etc/hostname"),
+                ContainerRuntimeConfig.BindMount(source: c.dir + "/hosts", destination: "/etc/hosts"),
+            ]
+            if networkMode == "host" { binds.removeAll { $0.destination == "/etc/hostname" } }
+            var console: ContainerRuntimeConfig.ConsoleSize?
+            if c.tty, let cs = host.ConsoleSize, cs.count == 2, cs[0] > 0, cs[1] > 0 {
+                console = .init(rows: UInt16(clamping: cs[0]), cols: UInt16(clamping: cs[1]))
+            }
+            let rc = ContainerRuntimeConfig(
+                id: c.id, rootfs: c.rootfs, args: [c.record.path] + c.record.args, env: env,
+                cwd: (cfg.WorkingDir ?? "").isEmpty ? "/" : cfg.WorkingDir!,
+                uid: user.uid, gid: user.gid, additionalGids: user.additionalGids,
+                tty: c.tty, consoleSize: console, hostname: networkMode == "host" ? "" : hostname,
+                readonlyRootfs: host.ReadonlyRootfs ?? false,
+                network: networkMode == "host" ? .host : .none,
+                bindMounts: binds, capAdd: host.CapAdd ?? [], capDrop: host.CapDrop ?? [],
+                privileged: host.Privileged ?? false,
+                shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024)
+            let spec = try SpecBuilder.build(rc)
+            try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600)
+            // A leftover from a previous run would be read as this run's result.
+            unlink(c.bundle + "/exit.json")
+            let runtimePath = host.Runtime.flatMap { config.runtimes[$0] } ?? config.runtimes[config.runtime] ?? config.runtime
+            let opts = ShimLaunchOptions(
+                id: c.id, bundle: c.bundle, runtimePath: runtimePath, runtimeRoot: config.runtimeRoot,
+                logPath: (host.LogConfig?.Type == "none") ? "" : c.logPath,
+                tty: c.tty, openStdin: c.record.config.OpenStdin ?? false,
+                shimPath: config.shimPath, socketPath: c.socketPath)
+            return try ShimConnection.launch(opts)
+        } catch {
+            teardownRootfs(c)
+            throw error
+        }
+    }
+
+    /// /etc/hostname, /etc/hosts and /etc/resolv.conf live in the container's directory
+    /// and are bind-mounted in, as Docker does.
+    private func writeEtcFiles(_ c: Container, hostname: String, hostNetwork: Bool) throws {
+        try AtomicFile.write(hostname + "\n", to: c.dir + "/hostname")
+        var hosts: String
+        if hostNetwork, let h = try? FS.readString("/etc/hosts") {
+            hosts = h
+        } else {
+            hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
+            if !hostNetwork { hosts += "127.0.1.1\t\(hostname)\n" }
+        }
+        try AtomicFile.write(hosts, to: c.dir + "/hosts")
+        let resolv = (try? FS.readString("/etc/resolv.conf")) ?? ""
+        try AtomicFile.write(resolv, to: c.dir + "/resolv.conf")
+    }
+
+    func teardownRootfs(_ c: Container) {
+        try? images.unmountRootfs(target: c.rootfs)
+    }
+}

@@ -1,0 +1,30 @@
+import ImageStore
+import Logging
+import WharfCore
+
+/// The daemon's core: opens the data root (taking its lock), the stores and services, and
+/// re-adopts the containers that still run.
+public final class Engine: Sendable {
+    public let config: EngineConfig
+    public let containers: ContainerService
+    public let images: ImageService
+    public let system: SystemService
+    let lock: FileLock
+
+    public init(config: EngineConfig, logger: Logger) throws {
+        try FS.mkdirAll(config.dataRoot, mode: 0o710)
+        try FS.mkdirAll(config.execRoot, mode: 0o711)
+        lock = try FileLock(path: config.dataRoot + "/wharfd.lock")
+        try FS.mkdirAll(config.tmpDir, mode: 0o700)
+        for stale in FS.listDirectory(config.tmpDir) { try? FS.removeAll(config.tmpDir + "/" + stale) }
+        try FS.mkdirAll(config.bundlesDir, mode: 0o711)
+        try FS.mkdirAll(config.runtimeRoot, mode: 0o700)
+        self.config = config
+        let store = try ImageStore(root: config.dataRoot)
+        let cs = ContainerService(config: config, images: store, logger: logger)
+        containers = cs
+        images = ImageService(store: store) { id in cs.containerUsing(imageID: id) }
+        system = SystemService(config: config, containers: cs, images: store)
+        cs.restore()
+    }
+}

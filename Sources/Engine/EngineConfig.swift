@@ -1,0 +1,30 @@
+/// The daemon's settings that the engine acts on (flags and daemon.json, resolved by wharfd).
+public struct EngineConfig: Sendable {
+    public var dataRoot: String
+    public var execRoot: String
+    /// The default OCI runtime (`runc`), a name from `runtimes` or a path.
+    public var runtime: String
+    /// Named runtimes (daemon.json `runtimes`: name → path).
+    public var runtimes: [String: String]
+    /// Path of the wharf-shim binary.
+    public var shimPath: String
+    public var debug: Bool
+
+    public init(dataRoot: String, execRoot: String, runtime: String = "runc", runtimes: [String: String] = [:],
+                shimPath: String, debug: Bool = false) {
+        self.dataRoot = dataRoot
+        self.execRoot = execRoot
+        self.runtime = runtime
+        self.runtimes = runtimes
+        self.shimPath = shimPath
+        self.debug = debug
+    }
+
+    public var containersDir: String { dataRoot + "/containers" }
+    public var bundlesDir: String { execRoot + "/containers" }
+    public var runtimeRoot: String { execRoot + "/runc" }
+    public var tmpDir: String { dataRoot + "/tmp" }
+
+    func containerDir(_ id: String) -> String { containersDir + "/" + id }
+    func bundleDir(_ id: String) -> String { bundlesDir + "/" + id }
+}

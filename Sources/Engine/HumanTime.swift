@@ -1,0 +1,24 @@
+import WharfCore
+
+/// go-units `HumanDuration`, which `docker ps` shows in STATUS ("Up 5 minutes").
+enum HumanTime {
+    static func duration(seconds s: Int64) -> String {
+        if s < 1 { return "Less than a second" }
+        if s == 1 { return "1 second" }
+        if s < 60 { return "\(s) seconds" }
+        let minutes = s / 60
+        if minutes == 1 { return "About a minute" }
+        if minutes < 60 { return "\(minutes) minutes" }
+        let hours = Int64((Double(s) / 3600).rounded())
+        if hours == 1 { return "About an hour" }
+        if hours < 48 { return "\(hours) hours" }
+        if hours < 24 * 7 * 2 { return "\(hours / 24) days" }
+        if hours < 24 * 30 * 2 { return "\(hours / 24 / 7) weeks" }
+        if hours < 24 * 365 * 2 { return "\(hours / 24 / 30) months" }
+        return "\(hours / 24 / 365) years"
+    }
+
+    static func since(_ t: Timestamp, now: Timestamp = .now()) -> String {
+        duration(seconds: max(0, now.seconds - t.seconds))
+    }
+}

@@ -1,0 +1,137 @@
+import Archive
+import ImageStore
+import OCI
+import WharfAPI
+import WharfCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The image endpoints over the ImageStore: maps store records to the API's shapes.
+public final class ImageService: ImageBackend {
+    let store: ImageStore
+    let containerUsing: @Sendable (String) -> String?
+
+    init(store: ImageStore, containerUsing: @escaping @Sendable (String) -> String?) {
+        self.store = store
+        self.containerUsing = containerUsing
+    }
+
+    public func importImage(bodyPath: String, options: ImportOptions) async throws -> String {
+        let store = self.store
+        return try await blocking {
+            let fd = open(bodyPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", bodyPath, errno)) }
+            let src = FileDescriptorSource(fd: fd, closeWhenDone: true)
+            let rec = try store.importImage(from: src, changes: options.changes, message: options.message,
+                                            reference: options.reference)
+            return rec.id.string
+        }
+    }
+
+    public func list(all: Bool, filters: Filters) async throws -> [ImageSummary] {
+        try filters.validate(allowed: ["dangling", "label", "reference", "before", "since", "until"])
+        let recs = try await blocking { [store] in store.list() }
+        var out: [ImageSummary] = []
+        for r in recs {
+            if !filters["dangling"].isEmpty {
+                let wantDangling = filters["dangling"].contains { $0 == "true" || $0 == "1" }
+                if wantDangling != r.repoTags.isEmpty { continue }
+            }
+            if !filters["reference"].isEmpty {
+                let ok = filters["reference"].contains { pat in
+                    r.repoTags.contains { tag in ImageService.referenceMatches(pattern: pat, tag: tag) }
+                }
+                if !ok { continue }
+            }
+            let labels = r.config.config?.labels
+            var labelOK = true
+            for l in filters["label"] {
+                let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
+                if kv.count == 2 ? labels?[kv[0]] != kv[1] : labels?[kv[0]] == nil { labelOK = false }
+            }
+            if !labelOK { continue }
+            out.append(summary(r))
+        }
+        return out.sorted { $0.Created > $1.Created }
+    }
+
+    /// `reference=busybox`, `busybox:*`, `*/app`: path.Match on the familiar name, with and
+    /// without the tag, as Docker does.
+    static func referenceMatches(pattern: String, tag: String) -> Bool {
+        let name = tag.split(separator: ":").dropLast().joined(separator: ":")
+        return glob(pattern, tag) || glob(pattern, name)
+    }
+
+    static func glob(_ p: String, _ s: String) -> Bool {
+        let pc = Array(p), sc = Array(s)
+        func m(_ i: Int, _ j: Int) -> Bool {
+            if i == pc.count { return j == sc.count }
+            if pc[i] == "*" {
+                var k = j
+                while true {
+                    if m(i + 1, k) { return true }
+                    if k == sc.count || sc[k] == "/" { return false }
+                    k += 1
+                }
+            }
+            guard j < sc.count else { return false }
+            if pc[i] == "?" { return sc[j] != "/" && m(i + 1, j + 1) }
+            return pc[i] == sc[j] && m(i + 1, j + 1)
+        }
+        return m(0, 0)
+    }
+
+    func summary(_ r: ImageRecord) -> ImageSummary {
+        ImageSummary(Id: r.id.string, Created: r.created?.seconds ?? 0,
+                     Labels: r.config.config?.labels, RepoDigests: r.repoDigests, RepoTags: r.repoTags, Size: r.size)
+    }
+
+    public func inspect(_ name: String) async throws -> ImageInspect {
+        let r = try await blocking { [store] in try store.resolve(name) }
+        let layers = store.layerDiffPaths(for: r)
+        let c = r.config
+        var cfg: WharfAPI.ContainerConfig? = nil
+        if let ic = c.config {
+            var cc = WharfAPI.ContainerConfig()
+            cc.User = ic.user ?? ""
+            cc.Env = ic.env
+            cc.Cmd = ic.cmd
+            cc.Entrypoint = ic.entrypoint
+            cc.WorkingDir = ic.workingDir ?? ""
+            cc.Labels = ic.labels
+            cc.StopSignal = ic.stopSignal
+            cc.OnBuild = ic.onBuild
+            if let p = ic.exposedPorts { cc.ExposedPorts = p.mapValues { _ in WharfAPI.EmptyObject() } }
+            if let v = ic.volumes { cc.Volumes = v.mapValues { _ in WharfAPI.EmptyObject() } }
+            cfg = cc
+        }
+        let created = r.created.map { $0.rfc3339Nano } ?? Timestamp.zero.rfc3339Nano
+        let comment = c.history?.last?.comment ?? ""
+        return ImageInspect(
+            Id: r.id.string, RepoTags: r.repoTags, RepoDigests: r.repoDigests, Comment: comment, Created: created,
+            Author: c.author ?? "", Config: cfg, Architecture: c.architecture, Variant: c.variant, Os: c.os, Size: r.size,
+            GraphDriver: GraphDriverData(Name: "overlay2", Data: [
+                "LowerDir": layers.dropFirst().joined(separator: ":"), "UpperDir": layers.first ?? "",
+                "MergedDir": "", "WorkDir": "",
+            ]),
+            Layers: c.rootfs.diffIDs.map { $0.string })
+    }
+
+    public func tag(_ name: String, repo: String, tag: String?) async throws {
+        try await blocking { [store] in try store.tag(name, repo: repo, tag: (tag ?? "").isEmpty ? nil : tag) }
+    }
+
+    public func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem] {
+        let using = containerUsing
+        let items = try await blocking { [store] in
+            try store.remove(name, force: force) { digest in using(digest.string) }
+        }
+        return items.map {
+            switch $0 {
+            case .untagged(let t): return ImageDeleteItem(Untagged: t)
+            case .deleted(let d): return ImageDeleteItem(Deleted: d)
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import OCI
+import XCTest
+@testable import Runtime
+
+/// Runs real containers through wharf-shim and runc. Needs root, runc and the built
+/// wharf-shim next to the test bundle; skipped otherwise.
+final class ShimIntegrationTests: XCTestCase {
+    var fixture: ContainerFixture!
+
+    override func setUpWithError() throws {
+        fixture = try ContainerFixture.make()
+    }
+
+    override func tearDown() {
+        fixture?.cleanUp()
+        fixture = nil
+    }
+
+    func testEchoHi() throws {
+        let run = try fixture.launch(args: ["echo", "hi"])
+        try run.connection.send(.start)
+        let events = try run.waitForExit()
+        XCTAssertEqual(events.first, .state(.created))
+        XCTAssertTrue(events.contains { if case .started = $0 { return true } else { return false } })
+        XCTAssertEqual(run.output(stream: 1), Array("hi\n".utf8))
+        XCTAssertEqual(run.exitInfo?.exitCode, 0)
+        let log = try String(contentsOfFile: run.options.logPath, encoding: .utf8)
+        XCTAssertTrue(log.hasPrefix(#"{"log":"hi\n","stream":"stdout","time":""#), log)
+        XCTAssertTrue(log.hasSuffix("Z\"}\n"), log)
+        let exitJSON = try String(contentsOfFile: run.options.bundle + "/exit.json", encoding: .utf8)
+        XCTAssertTrue(exitJSON.hasPrefix(#"{"exitCode":0,"finishedAt":""#), exitJSON)
+        try run.waitForShimGone()
+    }
+
+    func testExitCodeAndStderr() throws {
+        let run = try fixture.launch(args: ["sh", "-c", "echo oops >&2; exit 3"])
+        try run.connection.send(.start)
+        _ = try run.waitForExit()
+        XCTAssertEqual(run.exitInfo?.exitCode, 3)
+        XCTAssertEqual(run.output(stream: 2), Array("oops\n".utf8))
+        let log = try String(contentsOfFile: run.options.logPath, encoding: .utf8)
+        XCTAssertTrue(log.hasPrefix(#"{"log":"oops\n","stream":"stderr""#), log)
+        try run.waitForShimGone()
+    }
+
+    func testMissingExecutableFails() throws {
+        let run = try fixture.launch(args: ["/nonexistent-cmd"])
+        try run.connection.send(.start)
+        let events = try run.waitForExit()
+        let failure = events.compactMap { if case .failed(let t) = $0 { return t } else { return nil } }.first
+        XCTAssertNotNil(failure)
+        XCTAssertTrue(failure?.hasPrefix("failed to create shim task: OCI runtime create failed: ") ?? false, failure ?? "")
+        XCTAssertTrue(failure?.contains("no such file or directory") ?? false, failure ?? "")
+        XCTAssertTrue(failure?.hasSuffix(": unknown") ?? false, failure ?? "")
+        XCTAssertEqual(run.exitInfo?.exitCode, 127)
+        try run.waitForShimGone()
+    }
+
+    func testStdinAndKill() throws {
+        let run = try fixture.launch(args: ["cat"], openStdin: true)
+        try run.connection.send(.start)
+        try run.waitFor { events in events.contains { if case .started = $0 { return true } else { return false } } }
+        try run.connection.send(.stdin(Array("ping\n".utf8)))
+        try run.waitFor { _ in run.output(stream: 1) == Array("ping\n".utf8) }
+        try run.connection.send(.closeStdin)
+        _ = try run.waitForExit()
+        XCTAssertEqual(run.exitInfo?.exitCode, 0)
+
+        let sleeper = try fixture.launch(args: ["sleep", "100"])
+        try sleeper.connection.send(.start)
+        try sleeper.waitFor { events in events.contains { if case .started = $0 { return true } else { return false } } }
+        try sleeper.connection.send(.kill(SIGKILL))
+        _ = try sleeper.waitForExit()
+        XCTAssertEqual(sleeper.exitInfo?.exitCode, 137)
+    }
+
+    func testTTYAndReconnect() throws {
+        let run = try fixture.launch(args: ["sh", "-c", "read x; echo got:$x"], tty: true, openStdin: true)
+        try run.connection.send(.start)
+        try run.waitFor { events in events.contains { if case .started = $0 { return true } else { return false } } }
+        try run.connection.send(.resize(rows: 40, cols: 120))
+
+        // A second client (a restarted daemon) sees the state first, then the same output.
+        let second = try ShimConnection.connect(socketPath: run.options.socketPath)
+        let secondEvents = Locked<[ShimEvent]>([])
+        second.run { e in secondEvents.withLock { $0.append(e) } }
+        defer { second.close() }
+
+        try run.connection.send(.stdin(Array("abc\r".utf8)))
+        _ = try run.waitForExit()
+        XCTAssertEqual(run.exitInfo?.exitCode, 0)
+        let text = String(decoding: run.output(stream: 1), as: UTF8.self)
+        XCTAssertTrue(text.contains("got:abc\r\n"), text)
+        let log = try String(contentsOfFile: run.options.logPath, encoding: .utf8)
+        XCTAssertTrue(log.contains(#"got:abc\r\n","stream":"stdout""#), log)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, !secondEvents.withLock({ $0.contains { if case .exited = $0 { true } else { false } } }) {
+            usleep(10_000)
+        }
+        let seen = secondEvents.withLock { $0 }
+        XCTAssertEqual(seen.first, .state(.running(pid: run.pid ?? -1)))
+        XCTAssertTrue(seen.contains { if case .exited(let i) = $0 { i.exitCode == 0 } else { false } })
+    }
+}
+
+/// One container run: its connection and everything it reported.
+final class ContainerRun: @unchecked Sendable {
+    let options: ShimLaunchOptions
+    let connection: ShimConnection
+    let events = Locked<[ShimEvent]>([])
+
+    init(options: ShimLaunchOptions, connection: ShimConnection) {
+        self.options = options
+        self.connection = connection
+        connection.run { [events] e in events.withLock { $0.append(e) } }
+    }
+
+    var exitInfo: ExitInfo? {
+        events.withLock { evs in
+            evs.compactMap { if case .exited(let i) = $0 { return i } else { return nil } }.first
+        }
+    }
+
+    var pid: Int32? {
+        events.withLock { evs in
+            evs.compactMap { if case .started(let p) = $0 { return p } else { return nil } }.first
+        }
+    }
+
+    func output(stream: UInt8) -> [UInt8] {
+        events.withLock { evs in
+            evs.flatMap { e -> [UInt8] in
+                if case .output(let s, let b) = e, s == stream { return b }
+                return []
+            }
+        }
+    }
+
+    func waitFor(timeout: TimeInterval = 10, _ done: ([ShimEvent]) -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if done(events.withLock { $0 }) { return }
+            usleep(500)
+        }
+        XCTFail("timed out; events: \(events.withLock { $0 })")
+        throw WharfTestError.timeout
+    }
+
+    func waitForExit() throws -> [ShimEvent] {
+        try waitFor { evs in evs.contains { if case .exited = $0 { return true } else { return false } } }
+        return events.withLock { $0 }
+    }
+
+    /// The shim exits once its last client leaves; its socket goes with it.
+    func waitForShimGone() throws {
+        connection.close()
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if access(options.socketPath, F_OK) != 0 { return }
+            usleep(5_000)
+        }
+        XCTFail("shim did not exit")
+    }
+}
+
+enum WharfTestError: Error { case timeout, skipped }
+
+/// A temp dir with a busybox rootfs and an exec root; removes every container, cgroup and
+/// file it made, also when a test fails.
+final class ContainerFixture: @unchecked Sendable {
+    let dir: String
+    let rootfs: String
+    let runtimeRoot: String
+    let shimPath: String
+    var runs: [ContainerRun] = []
+    var counter = 0
+    var specMillis = 0.0
+
+    static func make() throws -> ContainerFixture {
+        guard getuid() == 0 else { throw XCTSkip("needs root") }
+        let runcPaths = ["/usr/sbin/runc", "/usr/bin/runc"]
+        guard runcPaths.contains(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("runc not installed")
+        }
+        let busyboxPaths = ["/bin/busybox", "/usr/bin/busybox"]
+        guard let busybox = busyboxPaths.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("busybox-static not installed")
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var shim = exe.deletingLastPathComponent().appendingPathComponent("wharf-shim").path
+        if !FileManager.default.isExecutableFile(atPath: shim) {
+            // xctest bundles on Linux are executables in the build dir; be lenient.
+            shim = exe.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("wharf-shim").path
+        }
+        guard FileManager.default.isExecutableFile(atPath: shim) else {
+            throw XCTSkip("wharf-shim not built (swift build --product wharf-shim)")
+        }
+        let dir = "/tmp/wrt-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        let f = ContainerFixture(dir: dir, shimPath: shim)
+        try FileManager.default.createDirectory(atPath: f.rootfs + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: f.runtimeRoot, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: busybox, toPath: f.rootfs + "/bin/busybox")
+        for applet in ["sh", "echo", "cat", "sleep", "true", "ls"] {
+            try FileManager.default.createSymbolicLink(atPath: f.rootfs + "/bin/" + applet, withDestinationPath: "busybox")
+        }
+        return f
+    }
+
+    init(dir: String, shimPath: String) {
+        self.dir = dir
+        rootfs = dir + "/rootfs"
+        runtimeRoot = dir + "/runc"
+        self.shimPath = shimPath
+    }
+
+    func launch(args: [String], tty: Bool = false, openStdin: Bool = false) throws -> ContainerRun {
+        counter += 1
+        let id = "wrt-\(getpid())-\(counter)"
+        let bundle = dir + "/\(id)"
+        var cfg = ContainerRuntimeConfig(id: id, rootfs: rootfs, args: args,
+                                         env: ["PATH=/bin", "HOSTNAME=test"], tty: tty, hostname: "test")
+        cfg.network = .none
+        let t0 = Date()
+        let spec = try SpecBuilder.build(cfg)
+        try SpecBuilder.writeBundle(spec, to: bundle)
+        specMillis = Date().timeIntervalSince(t0) * 1000
+        let o = ShimLaunchOptions(id: id, bundle: bundle, runtimePath: "runc", runtimeRoot: runtimeRoot,
+                                  logPath: bundle + "/\(id)-json.log", tty: tty, openStdin: openStdin,
+                                  shimPath: shimPath, socketPath: dir + "/\(counter).sock")
+        let run = ContainerRun(options: o, connection: try ShimConnection.launch(o))
+        runs.append(run)
+        return run
+    }
+
+    func cleanUp() {
+        let runc = Runc(path: "runc", root: runtimeRoot)
+        for r in runs {
+            r.connection.close()
+            // A shim left behind by a failed test: kill its container and the shim itself.
+            try? runc.kill(id: r.options.id, signal: SIGKILL, all: true)
+            if let pid = try? String(contentsOfFile: r.options.bundle + "/shim.pid", encoding: .utf8),
+               let p = Int32(pid), access(r.options.socketPath, F_OK) == 0 {
+                usleep(100_000)
+                if access(r.options.socketPath, F_OK) == 0 { kill(p, SIGKILL) }
+            }
+            try? runc.delete(id: r.options.id, force: true)
+            rmdir("/sys/fs/cgroup/wharf/\(r.options.id)")
+        }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class WharfCoreTestsPlaceholder: XCTestCase {
+    func testNothing() {}
+}

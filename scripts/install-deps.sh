@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs what Wharf needs on Debian 12, idempotently: the OCI runtime, busybox for the
+# test image, and the Python client used by the integration tests.
+set -eu
+need=""
+command -v runc >/dev/null 2>&1 || need="$need runc"
+[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && ldd /bin/busybox 2>&1 | grep -q "not a dynamic" || need="$need busybox-static"
+command -v iptables >/dev/null 2>&1 || need="$need iptables"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+if [ -n "$need" ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y -qq $need
+fi
+python3 -c 'import docker, pytest' 2>/dev/null || pip install -q 'docker==7.1.0' pytest

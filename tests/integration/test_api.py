@@ -1,0 +1,91 @@
+"""The API basics over a raw socket: ping, version, errors, API versions, bad input."""
+import json
+
+from conftest import api
+
+
+def test_ping_get_and_head(daemon):
+    status, h, body = api(daemon, "GET", "/_ping")
+    assert status == 200 and body == b"OK"
+    assert h["api-version"] == "1.50"
+    assert h["ostype"] == "linux"
+    assert h["docker-experimental"] == "false"
+    assert "server" in h
+    status, h, body = api(daemon, "HEAD", "/_ping")
+    assert status == 200 and h["api-version"] == "1.50"
+
+
+def test_version_with_and_without_prefix(daemon):
+    for path in ["/version", "/v1.41/version", "/v1.24/version", "/v1.50/version"]:
+        status, h, body = api(daemon, "GET", path)
+        assert status == 200, path
+        v = json.loads(body)
+        assert v["ApiVersion"] == "1.50" and v["MinAPIVersion"] == "1.24"
+
+
+def test_api_version_out_of_range(daemon):
+    status, h, body = api(daemon, "GET", "/v1.12/version")
+    assert status == 400
+    assert h["content-type"] == "application/json"
+    assert json.loads(body)["message"].startswith("client version 1.12 is too old. Minimum supported API version is 1.24")
+    status, _, body = api(daemon, "GET", "/v1.99/containers/json")
+    assert status == 400
+    assert json.loads(body)["message"] == "client version 1.99 is too new. Maximum supported API version is 1.50"
+
+
+def test_unknown_container_and_image(daemon):
+    for method, path in [("GET", "/containers/nope/json"), ("DELETE", "/containers/nope"),
+                         ("POST", "/containers/nope/start"), ("GET", "/containers/nope/logs?stdout=1")]:
+        status, h, body = api(daemon, method, path)
+        assert status == 404, path
+        assert h["content-type"] == "application/json"
+        assert json.loads(body) == {"message": "No such container: nope"}
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "nope"})
+    assert status == 404
+    assert json.loads(body)["message"] == "No such image: nope:latest"
+
+
+def test_bad_json_is_400(daemon):
+    status, h, body = api(daemon, "POST", "/containers/create", b"{not json", {"Content-Type": "application/json"})
+    assert status == 400
+    assert "invalid JSON" in json.loads(body)["message"]
+    status, _, body = api(daemon, "POST", "/containers/create", b"")
+    assert status == 400
+
+
+def test_info(daemon):
+    status, _, body = api(daemon, "GET", "/info")
+    assert status == 200
+    info = json.loads(body)
+    assert info["DockerRootDir"] == daemon.data_root
+    assert info["Images"] >= 1
+    assert info["OSType"] == "linux"
+
+
+def test_unknown_route_is_404(daemon):
+    status, _, body = api(daemon, "GET", "/nothing/here")
+    assert status == 404
+    assert json.loads(body)["message"] == "page not found"
+
+
+def test_bad_wait_condition(daemon):
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "busybox", "Cmd": ["true"]})
+    cid = json.loads(body)["Id"]
+    try:
+        status, _, body = api(daemon, "POST", f"/containers/{cid}/wait?condition=bogus")
+        assert status == 400
+    finally:
+        api(daemon, "DELETE", f"/containers/{cid}?force=1")
+
+
+def test_bad_signal(daemon):
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "busybox", "Cmd": ["sleep", "30"]})
+    cid = json.loads(body)["Id"]
+    try:
+        assert api(daemon, "POST", f"/containers/{cid}/start")[0] == 204
+        status, _, body = api(daemon, "POST", f"/containers/{cid}/kill?signal=NOPE")
+        assert status == 400
+        assert json.loads(body)["message"] == "Invalid signal: NOPE"
+        assert api(daemon, "POST", f"/containers/{cid}/start")[0] == 304
+    finally:
+        api(daemon, "DELETE", f"/containers/{cid}?force=1")
