@@ -90,12 +90,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let channel = context.channel
         let loop = context.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: loop)
+        let clientKeepAlive = head.isKeepAlive
         let responder = Responder(channel: channel) { keepAlive in
             loop.execute {
                 let me = loopBound.value
                 me.inFlight = false
                 me.responder = nil
-                if !keepAlive || me.inputClosed { channel.close(promise: nil) }
+                if !keepAlive || !clientKeepAlive || me.inputClosed { channel.close(promise: nil) }
             }
         }
         self.responder = responder

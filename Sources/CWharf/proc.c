@@ -17,106 +17,88 @@
 
 extern char **environ;
 
-pid_t cwharf_spawn(const char *path, char *const argv[], char *const envp[],
-                   const int *fdmap, int nfds, int setsid) {
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    int rc = posix_spawn_file_actions_init(&fa);
-    if (rc != 0) return -rc;
-    rc = posix_spawnattr_init(&attr);
-    if (rc != 0) { posix_spawn_file_actions_destroy(&fa); return -rc; }
+/* File actions and attributes for a child whose fd i is fdmap[i] (-1 → /dev/null), with
+ * every other fd closed and a clean signal state. Returns 0 or an error number. */
+static int prepare_spawn(posix_spawn_file_actions_t *fa, posix_spawnattr_t *attr,
+                         const int *fdmap, int nfds, int setsid) {
+    int rc = posix_spawn_file_actions_init(fa);
+    if (rc != 0) return rc;
+    rc = posix_spawnattr_init(attr);
+    if (rc != 0) { posix_spawn_file_actions_destroy(fa); return rc; }
 
     /* Move every source above all sources and targets first, so that mapping fd a → b
      * never clobbers a source that a later mapping still needs. */
     int base = nfds;
     for (int i = 0; i < nfds; i++) if (fdmap[i] >= base) base = fdmap[i] + 1;
     for (int i = 0; i < nfds && rc == 0; i++) {
-        if (fdmap[i] >= 0) rc = posix_spawn_file_actions_adddup2(&fa, fdmap[i], base + i);
+        if (fdmap[i] >= 0) rc = posix_spawn_file_actions_adddup2(fa, fdmap[i], base + i);
     }
     for (int i = 0; i < nfds && rc == 0; i++) {
-        if (fdmap[i] >= 0) rc = posix_spawn_file_actions_adddup2(&fa, base + i, i);
-        else rc = posix_spawn_file_actions_addopen(&fa, i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
+        if (fdmap[i] >= 0) rc = posix_spawn_file_actions_adddup2(fa, base + i, i);
+        else rc = posix_spawn_file_actions_addopen(fa, i, "/dev/null", i == 0 ? O_RDONLY : O_WRONLY, 0);
     }
-    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&fa, nfds);
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(fa, nfds);
 
     sigset_t empty, all;
     sigemptyset(&empty);
     sigfillset(&all);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (setsid) flags |= POSIX_SPAWN_SETSID;
-    if (rc == 0) rc = posix_spawnattr_setsigmask(&attr, &empty);
-    if (rc == 0) rc = posix_spawnattr_setsigdefault(&attr, &all);
-    if (rc == 0) rc = posix_spawnattr_setflags(&attr, flags);
-
-    pid_t pid = -1;
-    if (rc == 0) {
-        if (strchr(path, '/') != NULL) rc = posix_spawn(&pid, path, &fa, &attr, argv, envp ? envp : environ);
-        else rc = posix_spawnp(&pid, path, &fa, &attr, argv, envp ? envp : environ);
+    if (rc == 0) rc = posix_spawnattr_setsigmask(attr, &empty);
+    if (rc == 0) rc = posix_spawnattr_setsigdefault(attr, &all);
+    if (rc == 0) rc = posix_spawnattr_setflags(attr, flags);
+    if (rc != 0) {
+        posix_spawn_file_actions_destroy(fa);
+        posix_spawnattr_destroy(attr);
     }
+    return rc;
+}
+
+static int do_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+                    const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
+    if (strchr(path, '/') != NULL) return posix_spawn(pid, path, fa, attr, argv, envp ? envp : environ);
+    return posix_spawnp(pid, path, fa, attr, argv, envp ? envp : environ);
+}
+
+pid_t cwharf_spawn(const char *path, char *const argv[], char *const envp[],
+                   const int *fdmap, int nfds, int setsid) {
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    int rc = prepare_spawn(&fa, &attr, fdmap, nfds, setsid);
+    if (rc != 0) return -rc;
+    pid_t pid = -1;
+    rc = do_spawn(&pid, path, &fa, &attr, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     return rc == 0 ? pid : -rc;
 }
 
 int cwharf_spawn_detached(const char *path, char *const argv[], char *const envp[], int pass_fd) {
-    /* Everything the children need is prepared here: after fork only async-signal-safe
-     * calls are made, as the caller is multi-threaded. */
-    int errpipe[2];
-    if (pipe2(errpipe, O_CLOEXEC) != 0) return -errno;
-    pid_t child = fork();
-    if (child < 0) {
-        int e = errno;
-        close(errpipe[0]);
-        close(errpipe[1]);
-        return -e;
+    int fdmap[4] = { -1, -1, -1, pass_fd };
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    int rc = prepare_spawn(&fa, &attr, fdmap, pass_fd >= 0 ? 4 : 3, 1);
+    if (rc != 0) return -rc;
+    /* The intermediate child is a vfork child: it shares our memory (so it reports the
+     * spawn's result through `result`) and costs no page-table copy, which matters in a
+     * large, multi-threaded daemon. It only posix_spawns the real child (with everything
+     * prepared above, no allocation) and exits, so the child is re-parented to init. */
+    volatile int result = 0;
+    pid_t mid = vfork();
+    if (mid == 0) {
+        pid_t pid;
+        result = do_spawn(&pid, path, &fa, &attr, argv, envp);
+        _exit(0);
     }
-    if (child == 0) {
-        close(errpipe[0]);
-        setsid();
-        pid_t grandchild = fork();
-        if (grandchild != 0) {
-            if (grandchild < 0) { int e = errno; (void)!write(errpipe[1], &e, sizeof e); }
-            _exit(0);
-        }
-        sigset_t empty;
-        sigemptyset(&empty);
-        struct sigaction dfl;
-        memset(&dfl, 0, sizeof dfl);
-        dfl.sa_handler = SIG_DFL;
-        for (int s = 1; s < NSIG; s++) sigaction(s, &dfl, NULL);
-        sigprocmask(SIG_SETMASK, &empty, NULL);
-        int keep = -1;
-        if (pass_fd >= 0) keep = fcntl(pass_fd, F_DUPFD, 10);  /* above 0–3 before dup2s */
-        int devnull = open("/dev/null", O_RDWR);
-        if (devnull < 0 || (pass_fd >= 0 && keep < 0)) goto fail;
-        if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) goto fail;
-        if (keep >= 0 && dup2(keep, 3) < 0) goto fail;
-        int errfd = fcntl(errpipe[1], F_DUPFD_CLOEXEC, 4);
-        if (errfd < 0) goto fail;
-        /* Close everything else; errfd is re-made above 3 and closed by exec (CLOEXEC). */
-        int first = keep >= 0 ? 4 : 3;
-        for (int fd = first; fd < errfd; fd++) close(fd);
-        if (syscall(SYS_close_range, errfd + 1, ~0U, 0) != 0) {
-            for (int fd = errfd + 1; fd < 65536; fd++) close(fd);
-        }
-        execve(path, argv, envp ? envp : environ);
-        { int e = errno; (void)!write(errfd, &e, sizeof e); }
-        _exit(127);
-    fail:
-        { int e = errno; (void)!write(errpipe[1], &e, sizeof e); }
-        _exit(127);
+    int e = mid < 0 ? errno : 0;
+    if (mid > 0) {
+        int status;
+        while (waitpid(mid, &status, 0) < 0 && errno == EINTR) {}
+        e = result;
     }
-    close(errpipe[1]);
-    int status;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-    /* The pipe's write end closes when the grandchild execs (CLOEXEC) or exits: a read of 0
-     * bytes means exec succeeded, an int is the errno of what failed. */
-    int e = 0;
-    ssize_t n;
-    do { n = read(errpipe[0], &e, sizeof e); } while (n < 0 && errno == EINTR);
-    close(errpipe[0]);
-    if (n == (ssize_t)sizeof e) return -e;
-    return 0;
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    return -e;
 }
 
 int cwharf_set_subreaper(void) {

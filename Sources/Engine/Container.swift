@@ -70,11 +70,16 @@ final class Container: Sendable {
 
     let live: Mutex<Live>
 
-    init(record: ContainerRecord, hostConfig: HostConfig, state: ContainerStateRecord, dir: String, bundle: String) {
+    /// The shim's socket. Not in the bundle: a UNIX socket path must stay under 108 bytes.
+    let socketPath: String
+
+    init(record: ContainerRecord, hostConfig: HostConfig, state: ContainerStateRecord, dir: String, bundle: String,
+         socketPath: String) {
         self.record = record
         self.hostConfig = hostConfig
         self.dir = dir
         self.bundle = bundle
+        self.socketPath = socketPath
         self.live = Mutex(Live(state: state))
     }
 
@@ -83,7 +88,6 @@ final class Container: Sendable {
     var state: ContainerStateRecord { live.withLock { $0.state } }
     var logPath: String { dir + "/" + record.id + "-json.log" }
     var rootfs: String { bundle + "/rootfs" }
-    var socketPath: String { bundle + "/shim.sock" }
 
     var isRunning: Bool { live.withLock { $0.state.status == .running } }
 

@@ -65,7 +65,7 @@ extension ContainerService {
                                      imageID: image.id.string, imageName: imageRef,
                                      path: path, args: Array(argv.dropFirst()))
         let c = Container(record: record, hostConfig: hostConfig, state: ContainerStateRecord(),
-                          dir: config.containerDir(id), bundle: config.bundleDir(id))
+                          dir: config.containerDir(id), bundle: config.bundleDir(id), socketPath: config.shimSocket(id))
         let finalHost = hostConfig
         do {
             try await blocking {

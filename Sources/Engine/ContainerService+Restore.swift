@@ -17,7 +17,7 @@ extension ContainerService {
             }
             let host = (try? FS.readFile(dir + "/hostconfig.json")).flatMap { try? APIJSON.decode(HostConfig.self, from: $0) } ?? HostConfig()
             var state = (try? FS.readFile(dir + "/state.json")).flatMap { try? APIJSON.decode(ContainerStateRecord.self, from: $0) } ?? ContainerStateRecord()
-            let c = Container(record: record, hostConfig: host, state: state, dir: dir, bundle: config.bundleDir(id))
+            let c = Container(record: record, hostConfig: host, state: state, dir: dir, bundle: config.bundleDir(id), socketPath: config.shimSocket(id))
             register(c)
             guard state.status == .running else { continue }
             if let shim = try? ShimConnection.connect(socketPath: c.socketPath) {

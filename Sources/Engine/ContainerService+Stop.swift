@@ -77,7 +77,6 @@ extension ContainerService {
             }
             let first = await g.next() ?? false
             g.cancelAll()
-            if !first { w.cancel() }
             return first
         }
     }

@@ -7,7 +7,13 @@ import WharfCore
 final class WaiterHandle: ContainerWaiter, Sendable {
     let container: Container
     let condition: WaitCondition
-    private let state = Mutex<(result: ContainerWaitResponse?, continuation: CheckedContinuation<ContainerWaitResponse, Never>?, id: UInt64)>((nil, nil, 0))
+    private let state = Mutex(State())
+
+    struct State {
+        var result: ContainerWaitResponse?
+        var pending: [UInt64: CheckedContinuation<ContainerWaitResponse, Never>] = [:]
+        var nextToken: UInt64 = 0
+    }
 
     init(container: Container, condition: WaitCondition) {
         self.container = container
@@ -30,42 +36,41 @@ final class WaiterHandle: ContainerWaiter, Sendable {
     func register(_ l: inout Container.Live) {
         let id = l.nextID
         l.nextID += 1
-        state.withLock { $0.id = id }
         l.waiters.append(Waiter(condition: condition, id: id) { [self] r in self.fulfil(r) })
     }
 
     func fulfil(_ r: ContainerWaitResponse) {
-        let k = state.withLock { s -> CheckedContinuation<ContainerWaitResponse, Never>? in
+        let ks = state.withLock { s -> [CheckedContinuation<ContainerWaitResponse, Never>] in
             if s.result == nil { s.result = r }
-            defer { s.continuation = nil }
-            return s.continuation
+            defer { s.pending = [:] }
+            return Array(s.pending.values)
         }
-        k?.resume(returning: r)
+        for k in ks { k.resume(returning: r) }
     }
 
+    /// The result; a cancelled caller gets "context canceled" at once, while the waiter
+    /// stays armed for other callers.
     func result() async -> ContainerWaitResponse {
-        await withTaskCancellationHandler {
+        let token = state.withLock { s -> UInt64 in
+            s.nextToken += 1
+            return s.nextToken
+        }
+        return await withTaskCancellationHandler {
             await withCheckedContinuation { (k: CheckedContinuation<ContainerWaitResponse, Never>) in
                 let ready = state.withLock { s -> ContainerWaitResponse? in
                     if let r = s.result { return r }
-                    s.continuation = k
+                    if Task.isCancelled { return ContainerWaitResponse(StatusCode: -1, error: "context canceled") }
+                    s.pending[token] = k
                     return nil
                 }
                 if let ready { k.resume(returning: ready) }
             }
         } onCancel: {
-            self.cancel()
+            let k = state.withLock { $0.pending.removeValue(forKey: token) }
+            k?.resume(returning: ContainerWaitResponse(StatusCode: -1, error: "context canceled"))
         }
     }
-
-    /// Gives up: the pending `result()` returns at once (the client went away).
-    func cancel() {
-        let id = state.withLock { $0.id }
-        container.live.withLock { l in l.waiters.removeAll { $0.id == id } }
-        fulfil(ContainerWaitResponse(StatusCode: -1, error: "context canceled"))
-    }
 }
-
 
 extension ContainerService {
     public func wait(_ ref: String, condition: WaitCondition) async throws -> any ContainerWaiter {

@@ -19,6 +19,7 @@ public final class Engine: Sendable {
         for stale in FS.listDirectory(config.tmpDir) { try? FS.removeAll(config.tmpDir + "/" + stale) }
         try FS.mkdirAll(config.bundlesDir, mode: 0o711)
         try FS.mkdirAll(config.runtimeRoot, mode: 0o700)
+        try FS.mkdirAll(config.socketsDir, mode: 0o700)
         self.config = config
         let store = try ImageStore(root: config.dataRoot)
         let cs = ContainerService(config: config, images: store, logger: logger)

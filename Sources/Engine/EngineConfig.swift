@@ -27,4 +27,6 @@ public struct EngineConfig: Sendable {
 
     func containerDir(_ id: String) -> String { containersDir + "/" + id }
     func bundleDir(_ id: String) -> String { bundlesDir + "/" + id }
+    var socketsDir: String { execRoot + "/s" }
+    func shimSocket(_ id: String) -> String { socketsDir + "/" + id }
 }

@@ -122,9 +122,13 @@ public enum JSONLog {
 
     /// RFC 3339 with nanoseconds (trailing zeros trimmed, as Go's RFC3339Nano), UTC.
     public static func timeBytes(_ t: Timestamp) -> [UInt8] {
+        timeBytes(seconds: t.seconds, nanoseconds: t.nanoseconds)
+    }
+
+    public static func timeBytes(seconds: Int64, nanoseconds: Int32) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(30)
-        var tt = time_t(t.seconds)
+        var tt = time_t(seconds)
         var tmv = tm()
         gmtime_r(&tt, &tmv)
         func digits(_ v: Int, _ w: Int) {
@@ -142,9 +146,9 @@ public enum JSONLog {
         digits(Int(tmv.tm_hour), 2); out.append(0x3a)
         digits(Int(tmv.tm_min), 2); out.append(0x3a)
         digits(Int(tmv.tm_sec), 2)
-        if t.nanoseconds != 0 {
+        if nanoseconds != 0 {
             out.append(0x2e)
-            digits(Int(t.nanoseconds), 9)
+            digits(Int(nanoseconds), 9)
             while out.last == 0x30 { out.removeLast() }
         }
         out.append(UInt8(ascii: "Z"))

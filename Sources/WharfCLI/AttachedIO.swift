@@ -13,6 +13,9 @@ struct AttachedIO {
     var stream: HijackedStream
     var tty: Bool
     var sendStdin: Bool
+    /// Streams not attached are dropped, as docker does.
+    var stdout = true
+    var stderr = true
     /// ctrl-p ctrl-q, scanned in TTY mode like docker's escape proxy.
     var detachKeys: [UInt8] = [16, 17]
 
@@ -65,10 +68,14 @@ struct AttachedIO {
         while true {
             guard let piece = try? stream.read() else { break }
             if tty {
-                Output.write(1, piece)
+                if stdout || stderr { Output.write(1, piece) }
             } else {
                 for (which, payload) in demux.feed(piece) {
-                    Output.write(which == .stderr ? 2 : 1, payload)
+                    if which == .stderr {
+                        if stderr { Output.write(2, payload) }
+                    } else if stdout {
+                        Output.write(1, payload)
+                    }
                 }
             }
         }

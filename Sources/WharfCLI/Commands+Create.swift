@@ -13,7 +13,10 @@ struct Create: ParsableCommand {
 
     func run() throws {
         guard let image = imageAndCommand.first else {
-            throw CLIError.status("wharf: 'wharf create' requires at least 1 argument\n\nUsage:  wharf create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'wharf create --help' for more information", 125)
+            throw CLIError.status("wharf: 'wharf create' requires at least 1 argument\n\nUsage:  wharf create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'wharf create --help' for more information", 1)
+        }
+        if image.hasPrefix("-") && image != "-" {
+            throw CLIError.status("unknown flag: \(image)\n\nUsage:  wharf create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'wharf create --help' for more information", 125)
         }
         let spec: ContainerSpec
         do {

@@ -26,7 +26,10 @@ struct Run: ParsableCommand {
 
     func run() throws {
         guard let image = imageAndCommand.first else {
-            throw CLIError.status("wharf: 'wharf run' requires at least 1 argument\n\nUsage:  wharf run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'wharf run --help' for more information", 125)
+            throw CLIError.status("wharf: 'wharf run' requires at least 1 argument\n\nUsage:  wharf run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'wharf run --help' for more information", 1)
+        }
+        if image.hasPrefix("-") && image != "-" {
+            throw CLIError.status("unknown flag: \(image)\n\nUsage:  wharf run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'wharf run --help' for more information", 125)
         }
         var spec: ContainerSpec
         do {
@@ -45,7 +48,7 @@ struct Run: ParsableCommand {
 
         if detach {
             // create → wait (abandoned) → start → print the ID.
-            let wait = try? client.open("POST", "/containers/\(id)/wait", query: ["condition": "next-exit"])
+            let wait = try? client.open("POST", "/containers/\(id)/wait", query: ["condition": autoRemove ? "removed" : "next-exit"])
             try Run.start(client, id)
             Output.line(id)
             wait?.close()
@@ -60,6 +63,7 @@ struct Run: ParsableCommand {
             q.flag("stdout", spec.attachStdout)
             q.flag("stderr", spec.attachStderr)
             q.add("stream", "1")
+            if let k = detachKeys { q.add("detachKeys", k) }
             do {
                 stream = try client.hijack("/containers/\(id)/attach", query: q)
             } catch {
@@ -103,6 +107,7 @@ struct Run: ParsableCommand {
 
         if let stream {
             let detachedByUser = AttachedIO(stream: stream, tty: tty, sendStdin: spec.attachStdin,
+                                            stdout: spec.attachStdout, stderr: spec.attachStderr,
                                             detachKeys: try DetachKeys.parse(detachKeys)).run()
             if detachedByUser {
                 Terminal.restore()

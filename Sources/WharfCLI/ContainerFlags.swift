@@ -99,9 +99,14 @@ struct ContainerFlags: ParsableArguments {
             s.labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         if let n = network, !n.isEmpty {
-            s.networkMode = n == "bridge" ? "bridge" : n
+            s.networkMode = n
+            s.sendEndpoint = false
         }
-        if !networkAlias.isEmpty { s.networkAliases = networkAlias }
+        if !networkAlias.isEmpty {
+            let builtin = ["default", "bridge", "host", "none"].contains(s.networkMode) || s.networkMode.hasPrefix("container:")
+            if builtin { throw CLIError.status("network-scoped aliases are only supported for user-defined networks", 125) }
+            s.networkAliases = networkAlias
+        }
         s.stopSignal = stopSignal
         s.stopTimeout = stopTimeout
         for p in publish {
@@ -146,8 +151,8 @@ struct ContainerFlags: ParsableArguments {
         }
         s.pidsLimit = pidsLimit ?? 0
         if let sh = shmSize { s.shmSize = try ContainerFlags.ramInBytes(sh) }
-        if !capAdd.isEmpty { s.capAdd = capAdd }
-        if !capDrop.isEmpty { s.capDrop = capDrop }
+        if !capAdd.isEmpty { s.capAdd = capAdd.map(ContainerFlags.normalizeCapability) }
+        if !capDrop.isEmpty { s.capDrop = capDrop.map(ContainerFlags.normalizeCapability) }
         if !securityOpt.isEmpty { s.securityOpt = securityOpt }
         if !addHost.isEmpty { s.extraHosts = addHost }
         s.dns = dns
@@ -166,6 +171,13 @@ struct ContainerFlags: ParsableArguments {
         s.runtime = runtime
         if self.`init` { s.initProcess = true }
         return s
+    }
+
+    /// "net_admin" → "CAP_NET_ADMIN"; "all" → "ALL".
+    static func normalizeCapability(_ c: String) -> String {
+        let u = c.uppercased()
+        if u == "ALL" || u.hasPrefix("CAP_") { return u }
+        return "CAP_" + u
     }
 
     /// `-p [ip:][hostPort:]containerPort[/proto]` → (port/proto, hostIP, hostPort) entries.

@@ -27,6 +27,9 @@ public struct ContainerSpec: Sendable, Equatable {
     public var binds: [String]?
     public var networkMode = "default"
     public var networkAliases: [String]?
+    /// docker sends an endpoint entry for the implicit default network, or when the one
+    /// network given has options (aliases); otherwise `EndpointsConfig` is empty.
+    public var sendEndpoint = true
     public var portBindings: [(String, String, String)] = []  // (port/proto, hostIP, hostPort)
     public var restartName = "no"
     public var restartMax = 0
@@ -97,7 +100,8 @@ public enum CreateBody {
             m[2] = .init("Aliases", .strings(aliases))
             endpoint = .object(m)
         }
-        config.append(.init("NetworkingConfig", .obj(["EndpointsConfig": .object([.init(s.networkMode, endpoint)])])))
+        let endpoints: [JSON.Member] = s.sendEndpoint || s.networkAliases != nil ? [.init(s.networkMode, endpoint)] : []
+        config.append(.init("NetworkingConfig", .obj(["EndpointsConfig": .object(endpoints)])))
         return .object(config)
     }
 

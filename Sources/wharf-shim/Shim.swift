@@ -76,6 +76,11 @@ final class Shim {
     }
 
     func startCreate() {
+        if FS.exists(args.runtimeRoot + "/" + args.id) {
+            // The previous run of this container is still being deleted (the daemon restarted
+            // it before that shim closed): finish the deletion first, or create would fail.
+            _ = try? Spawn.run(args.runtime, runc.deleteArguments(id: args.id, force: true))
+        }
         var stdio: [Int32] = [-1, -1, -1]
         var theirs: [Int32] = []
         var console: String?
@@ -134,7 +139,7 @@ final class Shim {
         var fds: [pollfd] = []
         var handlers: [(Int16) -> Void] = []
         while true {
-            if phase == .done && (clients.isEmpty || monotonicMillis() >= exitDeadline) {
+            if phase == .done && (!clients.contains { $0.hasPending } || monotonicMillis() >= exitDeadline) {
                 finishAndExit()
             }
             if phase == .draining && (outputOpen == false || monotonicMillis() >= drainDeadline) {
@@ -148,12 +153,12 @@ final class Shim {
                 handlers.append(h)
             }
             watch(signalFD, POLLIN) { [unowned self] _ in self.reap() }
-            watch(listenFD, POLLIN) { [unowned self] _ in self.acceptClient() }
+            if phase != .done { watch(listenFD, POLLIN) { [unowned self] _ in self.acceptClient() } }
             if consoleListenFD >= 0 {
                 watch(consoleListenFD, POLLIN) { [unowned self] _ in self.acceptConsole() }
             }
             for c in clients {
-                watch(c.fd, POLLIN | (c.hasPending ? POLLOUT : 0)) { [unowned self] ev in self.serviceClient(c, ev) }
+                watch(c.fd, (phase == .done ? 0 : POLLIN) | (c.hasPending ? POLLOUT : 0)) { [unowned self] ev in self.serviceClient(c, ev) }
             }
             if stdoutFD >= 0 { watch(stdoutFD, POLLIN) { [unowned self] _ in self.readOutput(stream: 1) } }
             if stderrFD >= 0 { watch(stderrFD, POLLIN) { [unowned self] _ in self.readOutput(stream: 2) } }
@@ -383,6 +388,10 @@ final class Shim {
     }
 
     func createFinished(_ code: Int32) {
+        if failure != nil {
+            spawnDelete(force: true)  // failed while create ran; clean up now that it is done
+            return
+        }
         if code != 0 {
             fail(step: "create", message: runc.lastError() ?? "runc create failed: exit status \(code)")
             return
@@ -436,6 +445,9 @@ final class Shim {
         let info = ExitInfo(exitCode: initStatus ?? 128, finishedAt: Timestamp.now().rfc3339Nano,
                             oomKilled: oomKilled())
         record(info)
+        // The daemon learns the exit now; `runc delete` (which takes a Go start-up) runs
+        // after, and the connection closing tells when runc's state and the cgroup are gone.
+        broadcast(.exited(info))
         phase = .deleting
         spawnDelete(force: false)
     }
@@ -453,12 +465,13 @@ final class Shim {
         }
     }
 
-    /// runc's state and the cgroup are gone; the container can be started again.
+    /// runc's state and the cgroup are gone; the container can be started again. The shim
+    /// leaves once its queued events are written (at most a second for a stuck client).
     func deleted() {
-        if let f = failure { broadcast(.failed(f)) }
-        if let e = exitInfo { broadcast(.exited(e)) }
         phase = .done
         exitDeadline = monotonicMillis() + 1000
+        // A daemon that reconnects from now on finds no shim (and reads exit.json).
+        if !args.socketPath.isEmpty { unlink(args.socketPath) }
     }
 
     /// `runc create` or `start` failed: report Docker's message and exit code.
@@ -481,7 +494,10 @@ final class Shim {
         if initPid > 0 { _ = kill(initPid, SIGKILL) }
         for fd in [stdinFD, consoleListenFD] where fd >= 0 { close(fd) }
         stdinFD = -1; consoleListenFD = -1
-        record(ExitInfo(exitCode: code, finishedAt: Timestamp.now().rfc3339Nano, error: text))
+        let info = ExitInfo(exitCode: code, finishedAt: Timestamp.now().rfc3339Nano, error: text)
+        record(info)
+        broadcast(.failed(text))
+        broadcast(.exited(info))
         phase = .deleting
         if createPid != 0 {
             // `runc create` is still running (a failed spawn of start, say): let it end first.

@@ -1,1 +1,7 @@
-print("todo")
+import WharfCLI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(WharfMain.main(Array(CommandLine.arguments.dropFirst())))

@@ -70,6 +70,12 @@ final class ShimIntegrationTests: XCTestCase {
         let sleeper = try fixture.launch(args: ["sleep", "100"])
         try sleeper.connection.send(.start)
         try sleeper.waitFor { events in events.contains { if case .started = $0 { return true } else { return false } } }
+        // The shim is detached: not our child, leader of its own session.
+        let shimPid = try XCTUnwrap(Int32(String(contentsOfFile: sleeper.options.bundle + "/shim.pid", encoding: .utf8)))
+        let stat = try String(contentsOfFile: "/proc/\(shimPid)/stat", encoding: .utf8)
+        let fields = stat[stat.range(of: ") ")!.upperBound...].split(separator: " ")
+        XCTAssertNotEqual(Int32(fields[1]), getpid())  // ppid
+        XCTAssertEqual(Int32(fields[3]), shimPid)  // session id
         try sleeper.connection.send(.kill(SIGKILL))
         _ = try sleeper.waitForExit()
         XCTAssertEqual(sleeper.exitInfo?.exitCode, 137)

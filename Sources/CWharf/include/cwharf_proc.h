@@ -12,11 +12,12 @@
 pid_t cwharf_spawn(const char *path, char *const argv[], char *const envp[],
                    const int *fdmap, int nfds, int setsid);
 
-/* Starts a fully detached process: fork, setsid, fork again, exec in the grandchild; the
- * intermediate child exits at once and is reaped here, so the caller never waits for or
- * reaps the result, which is re-parented to init (or the nearest subreaper). stdin/out/err
- * are /dev/null, `pass_fd` (if >= 0) becomes fd 3, every other fd is closed.
- * Returns 0 or -errno. */
+/* Starts a fully detached process in a new session: an intermediate vfork child spawns it
+ * and exits at once (reaped here), so the caller never waits for or reaps the process,
+ * which is re-parented to init (or the nearest subreaper) and survives the caller and its
+ * process group. stdin/out/err are /dev/null, `pass_fd` (if >= 0) becomes fd 3, every
+ * other fd is closed; clean signal mask and dispositions. Returns 0 or -errno (exec errors
+ * included: glibc's posix_spawn reports them). */
 int cwharf_spawn_detached(const char *path, char *const argv[], char *const envp[], int pass_fd);
 
 /* prctl(PR_SET_CHILD_SUBREAPER, 1). */

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ArchiveTestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class ImageStoreTestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class OCITestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}
