@@ -1,0 +1,87 @@
+import Engine
+import Synchronization
+import WharfAPI
+import WharfCore
+
+/// Backends that answer from memory, so the transport (routing, versions, errors, hijack,
+/// streaming) is tested without containers.
+final class FakeContainers: ContainerBackend {
+    let created = Mutex<[String]>([])
+
+    func create(name: String?, request: ContainerCreateRequest, apiVersion: APIVersion) async throws -> ContainerCreateResponse {
+        guard request.config.Image == "busybox" else { throw WharfError.notFound("No such image: \(request.config.Image ?? ""):latest") }
+        if name == "dup" {
+            throw WharfError.conflict("Conflict. The container name \"/dup\" is already in use by container \"abc\". You have to remove (or rename) that container to be able to reuse that name.")
+        }
+        created.withLock { $0.append(name ?? "") }
+        return ContainerCreateResponse(Id: String(repeating: "a", count: 64))
+    }
+    func start(_ id: String) async throws {
+        if id == "running" { throw WharfError(.notModified, "container already started") }
+        _ = try known(id)
+    }
+    func stop(_ id: String, signal: String?, timeout: Int?) async throws { _ = try known(id) }
+    func restart(_ id: String, signal: String?, timeout: Int?) async throws { _ = try known(id) }
+    func kill(_ id: String, signal: String?) async throws { _ = try known(id) }
+    func remove(_ id: String, force: Bool, removeVolumes: Bool) async throws { _ = try known(id) }
+    func wait(_ id: String, condition: WaitCondition) async throws -> any ContainerWaiter {
+        _ = try known(id)
+        return FixedWaiter()
+    }
+    func inspect(_ id: String, size: Bool) async throws -> ContainerInspect { throw WharfError.notFound("No such container: \(id)") }
+    func list(_ options: ListContainersOptions) async throws -> [ContainerSummary] { [] }
+    func attach(_ id: String, options: AttachOptions, sink: any StreamSink) async throws -> any AttachInput {
+        _ = try known(id)
+        return EchoInput(sink: sink)
+    }
+    func logs(_ id: String, options: LogsOptions, sink: any StreamSink) async throws -> Bool {
+        _ = try known(id)
+        sink.write(.stdout, Array("out\n".utf8))
+        sink.write(.stderr, Array("err\n".utf8))
+        sink.finish()
+        return false
+    }
+    func hasTTY(_ id: String) async throws -> Bool { try known(id); return false }
+    func resize(_ id: String, height: Int, width: Int) async throws { _ = try known(id) }
+
+    @discardableResult
+    private func known(_ id: String) throws -> String {
+        guard id == "c1" || id == "running" else { throw WharfError.notFound("No such container: \(id)") }
+        return id
+    }
+}
+
+struct FixedWaiter: ContainerWaiter {
+    func result() async -> ContainerWaitResponse { ContainerWaitResponse(StatusCode: 7) }
+}
+
+/// Echoes stdin back as stdout frames; the client's half-close ends the stream.
+final class EchoInput: AttachInput {
+    let sink: any StreamSink
+    init(sink: any StreamSink) { self.sink = sink }
+    func stdin(_ bytes: [UInt8]) { sink.write(.stdout, bytes) }
+    func stdinClosed() { sink.finish() }
+    func detached() {}
+}
+
+final class FakeImages: ImageBackend {
+    func importImage(bodyPath: String, options: ImportOptions) async throws -> String { "sha256:" + String(repeating: "b", count: 64) }
+    func list(all: Bool, filters: Filters) async throws -> [ImageSummary] { [] }
+    func inspect(_ name: String) async throws -> ImageInspect { throw WharfError.notFound("No such image: \(name)") }
+    func tag(_ name: String, repo: String, tag: String?) async throws {}
+    func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem] { [ImageDeleteItem(Untagged: name)] }
+}
+
+final class FakeSystem: SystemBackend {
+    func version() async -> SystemVersion {
+        SystemVersion(Platform: .init(Name: "x"), Components: [], Version: "0", ApiVersion: "1.50", MinAPIVersion: "1.24",
+                      GitCommit: "", GoVersion: "", Os: "linux", Arch: "amd64", KernelVersion: "", BuildTime: "")
+    }
+    func info() async -> SystemInfo {
+        SystemInfo(ID: "x", Containers: 0, ContainersRunning: 0, ContainersPaused: 0, ContainersStopped: 0, Images: 0,
+                   Debug: false, NFd: 0, SystemTime: "", CgroupVersion: "1", KernelVersion: "", OperatingSystem: "",
+                   OSVersion: "", Architecture: "x86_64", NCPU: 1, MemTotal: 0, DockerRootDir: "/x", Name: "h",
+                   Runtimes: [:], DefaultRuntime: "runc")
+    }
+    var temporaryDirectory: String { "/tmp" }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class APIServerTestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}

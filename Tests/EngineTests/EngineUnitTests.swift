@@ -1,0 +1,70 @@
+import XCTest
+@testable import Engine
+import WharfCore
+
+final class EngineUnitTests: XCTestCase {
+    func testContainerNameRules() throws {
+        XCTAssertEqual(try ContainerNames.validate("/web"), "web")
+        XCTAssertEqual(try ContainerNames.validate("a.b-c_1"), "a.b-c_1")
+        XCTAssertThrowsError(try ContainerNames.validate("-x"))
+        XCTAssertThrowsError(try ContainerNames.validate("a"))
+        XCTAssertThrowsError(try ContainerNames.validate("has space"))
+        XCTAssertThrowsError(try ContainerNames.validate("üm"))
+        let random = ContainerNames.random()
+        XCTAssertNoThrow(try ContainerNames.validate(random))
+        XCTAssertTrue(random.contains("_"))
+    }
+
+    func testIDsAreHexAndNotNumeric() {
+        for _ in 0..<50 {
+            let id = ContainerID.generate()
+            XCTAssertEqual(id.count, 64)
+            XCTAssertTrue(id.allSatisfy { $0.isHexDigit })
+            XCTAssertFalse(id.prefix(12).allSatisfy { $0.isNumber })
+        }
+    }
+
+    func testSignals() throws {
+        XCTAssertEqual(try Signals.parse("TERM"), 15)
+        XCTAssertEqual(try Signals.parse("SIGKILL"), 9)
+        XCTAssertEqual(try Signals.parse("hup"), 1)
+        XCTAssertEqual(try Signals.parse("10"), 10)
+        XCTAssertEqual(try Signals.parse("RTMIN+1"), 35)
+        XCTAssertThrowsError(try Signals.parse("NOPE")) { e in
+            XCTAssertEqual((e as? WharfError)?.message, "Invalid signal: NOPE")
+        }
+        XCTAssertThrowsError(try Signals.parse("0"))
+    }
+
+    func testHumanDuration() {
+        XCTAssertEqual(HumanTime.duration(seconds: 0), "Less than a second")
+        XCTAssertEqual(HumanTime.duration(seconds: 1), "1 second")
+        XCTAssertEqual(HumanTime.duration(seconds: 59), "59 seconds")
+        XCTAssertEqual(HumanTime.duration(seconds: 60), "About a minute")
+        XCTAssertEqual(HumanTime.duration(seconds: 600), "10 minutes")
+        XCTAssertEqual(HumanTime.duration(seconds: 3600), "About an hour")
+        XCTAssertEqual(HumanTime.duration(seconds: 5 * 3600), "5 hours")
+        XCTAssertEqual(HumanTime.duration(seconds: 3 * 86400), "3 days")
+    }
+
+    func testUserResolution() throws {
+        let root = "/tmp/wharf-unit-users-\(getpid())"
+        try FS.mkdirAll(root + "/etc")
+        defer { try? FS.removeAll(root) }
+        try AtomicFile.write("root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/home/app:/bin/sh\n", to: root + "/etc/passwd")
+        try AtomicFile.write("root:x:0:\nappgrp:x:1001:\nstaff:x:50:app\n", to: root + "/etc/group")
+        XCTAssertEqual(try UserResolver.resolve("", rootfs: root), .init(uid: 0, gid: 0, additionalGids: []))
+        XCTAssertEqual(try UserResolver.resolve("app", rootfs: root), .init(uid: 1000, gid: 1001, additionalGids: [50]))
+        XCTAssertEqual(try UserResolver.resolve("1000:50", rootfs: root).gid, 50)
+        XCTAssertEqual(try UserResolver.resolve("4242", rootfs: root), .init(uid: 4242, gid: 0, additionalGids: []))
+        XCTAssertEqual(try UserResolver.resolve("app:staff", rootfs: root).gid, 50)
+        XCTAssertThrowsError(try UserResolver.resolve("ghost", rootfs: root)) { e in
+            XCTAssertEqual((e as? WharfError)?.message, "unable to find user ghost: no matching entries in passwd file")
+        }
+    }
+
+    func testLogTimestampsHaveNineDigits() {
+        XCTAssertEqual(Timestamp(seconds: 0, nanoseconds: 5_000).rfc3339NanoFixed, "1970-01-01T00:00:00.000005000Z")
+        XCTAssertEqual(Timestamp(seconds: 0).rfc3339NanoFixed, "1970-01-01T00:00:00.000000000Z")
+    }
+}

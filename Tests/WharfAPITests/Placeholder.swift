@@ -1,5 +1,0 @@
-import XCTest
-
-final class WharfAPITestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class WharfCoreTestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}
