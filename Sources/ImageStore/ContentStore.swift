@@ -28,7 +28,7 @@ struct ContentStore: Sendable {
 
     /// Stores small in-memory content (configs, manifests) and returns its digest.
     @discardableResult
-    func write(_ bytes: [UInt8]) throws -> Digest {
+    func writeIfMissing(_ bytes: [UInt8]) throws -> Digest {
         let d = Digest.sha256(bytes)
         if !exists(d) { try AtomicFile.write(bytes, to: path(d)) }
         return d
@@ -72,10 +72,18 @@ final class IngestFile: ByteSink {
         try sink.write(buffer)
     }
 
-    /// Syncs and renames into `blobs/`; returns the digest. An existing identical blob wins.
-    func commit() throws -> Digest {
+    /// Finishes writing: syncs the file and returns the digest. Slow for big blobs, so it
+    /// runs before any lock is taken; `publish()` then makes the blob visible.
+    func finish() throws -> Digest {
         let d = hasher.finalizeDigest()
         try sink.sync()
+        digest = d
+        return d
+    }
+
+    /// Renames the finished ingest into `blobs/` (an existing identical blob wins).
+    func publish() throws {
+        guard let d = digest else { preconditionFailure("publish before finish") }
         done = true
         let dest = store.path(d)
         if FS.exists(dest) {
@@ -85,8 +93,9 @@ final class IngestFile: ByteSink {
             unlink(path)
             throw WharfError.internalError(errnoMessage("rename", dest, e))
         }
-        return d
     }
+
+    private var digest: Digest?
 }
 
 /// `n` random bytes as hex: names for temporary files and layer links.

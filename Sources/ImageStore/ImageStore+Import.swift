@@ -28,16 +28,22 @@ extension ImageStore {
                                  history: [History(created: now.rfc3339Nano, comment: comment)])
         config.comment = comment
         let configBytes = try Self.encode(config)
-        let id = try content.write(configBytes)
+        let id = Digest.sha256(configBytes)
 
-        let blob = layer.blob ?? layer.diffID
+        let blob = layer.blob
         let manifest = Manifest(
             config: Descriptor(mediaType: MediaTypes.ociConfig, digest: id, size: Int64(configBytes.count)),
             layers: [Descriptor(mediaType: layer.compression == .gzip ? MediaTypes.ociLayerGzip : MediaTypes.ociLayer,
                                 digest: blob, size: layer.blobSize)])
-        let manifestDigest = try content.write(try Self.encode(manifest))
+        let manifestBytes = try Self.encode(manifest)
+        let manifestDigest = Digest.sha256(manifestBytes)
 
         return try state.withLock { s in
+            // Blobs become visible under the lock, so a concurrent rmi cannot sweep them
+            // between their creation and this image's registration.
+            try layer.ingest?.publish()
+            try content.writeIfMissing(configBytes)
+            try content.writeIfMissing(manifestBytes)
             let (_, leftover) = try commitLayer(layer, parent: nil, &s)
             if leftover == nil { leftovers = [] }
             let meta = ImageMeta(addedAt: now, lastTagTime: ref == nil ? nil : now, manifest: manifestDigest,

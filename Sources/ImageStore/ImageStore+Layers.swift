@@ -11,8 +11,10 @@ struct UnpackedLayer {
     var tempDir: String
     var diffID: Digest
     var size: Int64
-    /// The blob as received (nil when not kept), its size and compression.
-    var blob: Digest?
+    /// The blob as received (nil when not kept; publish it under the lock), its digest,
+    /// size and compression.
+    var ingest: IngestFile?
+    var blob: Digest
     var blobSize: Int64
     var compression: Compression
 }
@@ -42,10 +44,10 @@ extension ImageStore {
         try hashed.drain()
         try raw.drain()
         let diffID = diffHasher.finalizeDigest()
-        let blob = try ingest?.commit()
+        let blob = try ingest?.finish() ?? diffID
         ok = true
-        return UnpackedLayer(tempDir: temp, diffID: diffID, size: size, blob: blob, blobSize: blobSize,
-                             compression: compression)
+        return UnpackedLayer(tempDir: temp, diffID: diffID, size: size, ingest: ingest, blob: blob,
+                             blobSize: blobSize, compression: compression)
     }
 
     /// Moves an unpacked layer into place as `chainID`, or reuses the existing one (then the
@@ -77,6 +79,10 @@ extension ImageStore {
     func detachUnusedLayers(_ candidates: [Digest], _ s: inout State) -> (removed: [Digest], dirs: [String]) {
         var used = Set<Digest>()
         for img in s.images.values { used.formUnion(img.chainIDs) }
+        for leased in s.leases.keys {
+            var c: Digest? = leased
+            while let cur = c, used.insert(cur).inserted { c = s.layers[cur]?.parent }
+        }
         var removed: [Digest] = []
         var dirs: [String] = []
         for chain in candidates.reversed() where !used.contains(chain) {

@@ -12,68 +12,94 @@ extension ImageStore {
     public func remove(_ nameOrID: String, force: Bool, inUseBy: (Digest) -> String?) throws -> [DeleteResponseItem] {
         var trash: [String] = []
         defer { for dir in trash { try? FS.removeAll(dir) } }
-        return try state.withLock { s in
+        // inUseBy runs without the store's lock held: it takes the container service's lock,
+        // which may itself be held around calls into this store. If a concurrent tag moved
+        // the name meanwhile, ask again for the new image.
+        var id = try resolvedID(nameOrID)
+        while true {
+            let user = inUseBy(id)
+            let outcome: [DeleteResponseItem]? = try state.withLock { s in
+                guard let current = try resolveID(nameOrID, s) else {
+                    throw WharfError.notFound("No such image: \(Self.displayName(nameOrID))")
+                }
+                guard current == id else {
+                    id = current
+                    return nil
+                }
+                return try remove(nameOrID, id: id, user: user, force: force, trash: &trash, &s)
+            }
+            if let outcome { return outcome }
+        }
+    }
+
+    private func resolvedID(_ nameOrID: String) throws -> Digest {
+        try state.withLock { s in
             guard let id = try resolveID(nameOrID, s) else {
                 throw WharfError.notFound("No such image: \(Self.displayName(nameOrID))")
             }
-            var items: [DeleteResponseItem] = []
-            let user = inUseBy(id)
-            var refs = references(of: id, s)
+            return id
+        }
+    }
 
-            if !Self.isIDPrefix(nameOrID, of: id) {
-                // By reference: untag it.
-                if !force && Self.isSingleReference(refs), let user {
-                    throw WharfError.conflict(
-                        "conflict: unable to remove repository reference \"\(nameOrID)\" (must force) - container \(String(user.prefix(12))) is using its referenced image \(id.shortID)")
-                }
-                let ref = try Reference(parsing: nameOrID).withDefaultTag()
-                s.refs.removeValue(forKey: ref.fullString)
-                items.append(.untagged(ref.familiarString))
-                refs = references(of: id, s)
-                // The last tag of a repository takes that repository's digests with it.
-                if ref.digest == nil && !refs.contains(where: { $0.digest == nil && $0.name == ref.name }) {
-                    for r in refs where r.digest != nil && r.name == ref.name {
-                        s.refs.removeValue(forKey: r.fullString)
-                        items.append(.untagged(r.familiarString))
-                    }
-                    refs = references(of: id, s)
-                }
-                if !refs.isEmpty || user != nil {
-                    try saveRepositories(s)
-                    return items
-                }
-            } else {
-                if !force {
-                    if refs.count > 1 && !Self.isSingleReference(refs) {
-                        throw WharfError.conflict(
-                            "conflict: unable to delete \(id.shortID) (must be forced) - image is referenced in multiple repositories")
-                    }
-                    if let user {
-                        throw WharfError.conflict(
-                            "conflict: unable to delete \(id.shortID) (must be forced) - image is being used by stopped container \(String(user.prefix(12)))")
-                    }
-                }
-                for r in refs {
+    /// The removal proper, lock held.
+    private func remove(_ nameOrID: String, id: Digest, user: String?, force: Bool, trash: inout [String],
+                        _ s: inout State) throws -> [DeleteResponseItem] {
+        var items: [DeleteResponseItem] = []
+        var refs = references(of: id, s)
+
+        if !Self.isIDPrefix(nameOrID, of: id) {
+            // By reference: untag it.
+            if !force && Self.isSingleReference(refs), let user {
+                throw WharfError.conflict(
+                    "conflict: unable to remove repository reference \"\(nameOrID)\" (must force) - container \(String(user.prefix(12))) is using its referenced image \(id.shortID)")
+            }
+            let ref = try Reference(parsing: nameOrID).withDefaultTag()
+            s.refs.removeValue(forKey: ref.fullString)
+            items.append(.untagged(ref.familiarString))
+            refs = references(of: id, s)
+            // The last tag of a repository takes that repository's digests with it.
+            if ref.digest == nil && !refs.contains(where: { $0.digest == nil && $0.name == ref.name }) {
+                for r in refs where r.digest != nil && r.name == ref.name {
                     s.refs.removeValue(forKey: r.fullString)
                     items.append(.untagged(r.familiarString))
                 }
-                if user != nil {
-                    try saveRepositories(s)
-                    return items
+                refs = references(of: id, s)
+            }
+            if !refs.isEmpty || user != nil {
+                try saveRepositories(s)
+                return items
+            }
+        } else {
+            if !force {
+                if refs.count > 1 && !Self.isSingleReference(refs) {
+                    throw WharfError.conflict(
+                        "conflict: unable to delete \(id.shortID) (must be forced) - image is referenced in multiple repositories")
+                }
+                if let user {
+                    throw WharfError.conflict(
+                        "conflict: unable to delete \(id.shortID) (must be forced) - image is being used by stopped container \(String(user.prefix(12)))")
                 }
             }
-
-            // Delete the image, then whatever only it used.
-            guard let img = s.images.removeValue(forKey: id) else { return items }
-            try saveRepositories(s)
-            unlinkIgnoringErrors(metaPath(id))
-            items.append(.deleted(id.string))
-            let (removedLayers, dirs) = detachUnusedLayers(img.chainIDs, &s)
-            trash = dirs
-            for chain in removedLayers { items.append(.deleted(chain.string)) }
-            removeUnusedBlobs(of: img, s)
-            return items
+            for r in refs {
+                s.refs.removeValue(forKey: r.fullString)
+                items.append(.untagged(r.familiarString))
+            }
+            if user != nil {
+                try saveRepositories(s)
+                return items
+            }
         }
+
+        // Delete the image, then whatever only it used.
+        guard let img = s.images.removeValue(forKey: id) else { return items }
+        try saveRepositories(s)
+        unlinkIgnoringErrors(metaPath(id))
+        items.append(.deleted(id.string))
+        let (removedLayers, dirs) = detachUnusedLayers(img.chainIDs, &s)
+        trash = dirs
+        for chain in removedLayers { items.append(.deleted(chain.string)) }
+        removeUnusedBlobs(of: img, s)
+        return items
     }
 
     /// References (tags and digests) pointing at `id`, parsed.

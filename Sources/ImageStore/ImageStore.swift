@@ -38,6 +38,9 @@ public final class ImageStore: Sendable {
         /// Full reference string ("docker.io/library/busybox:latest" or "…@sha256:…") → ID.
         var refs: [String: Digest] = [:]
         var layers: [Digest: LayerMeta] = [:]
+        /// Layers applied for an image not yet created (build, commit, pull): kept even
+        /// though no image uses them yet. In memory only: a restart drops unfinished work.
+        var leases: [Digest: Int] = [:]
     }
 
     public init(root: String) throws {

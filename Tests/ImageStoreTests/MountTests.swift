@@ -62,11 +62,48 @@ import Glibc
         defer { tmp.cleanup() }
         let store = try ImageStore(root: tmp.path + "/data")
         let img = try store.importImage(from: BytesSource([]))
+        #expect(img.chainIDs == [Digest.sha256([UInt8]())])
+        // And an image with no layers at all (FROM scratch with only metadata).
+        let bare = try store.createImage(config: ImageConfig(architecture: "amd64", os: "linux"), layerBlobs: [])
+        #expect(bare.chainIDs.isEmpty)
+        let bareTarget = tmp.path + "/data/containers/c4/rootfs"
+        try store.mountRootfs(image: bare, containerDir: tmp.path + "/data/containers/c4", target: bareTarget)
+        defer { try? store.unmountRootfs(target: bareTarget) }
+        #expect(FS.listDirectory(bareTarget).isEmpty)
         let container = tmp.path + "/data/containers/c3"
         let target = container + "/rootfs"
         try store.mountRootfs(image: img, containerDir: container, target: target)
         defer { try? store.unmountRootfs(target: target) }
         try AtomicFile.write("x", to: target + "/file")
         #expect(readText(container + "/rw/upper/file") == "x")
+    }
+
+    @Test func deepImagesMountPastThePageLimit() throws {
+        let tmp = TempDir()
+        defer { tmp.cleanup() }
+        let store = try ImageStore(root: tmp.path + "/data")
+        var parent: Digest?
+        var diffIDs: [Digest] = []
+        var blobs: [Descriptor] = []
+        for i in 0..<120 {
+            let layer = try store.applyLayer(from: BytesSource(try makeTar { w in
+                let (e, c) = file("f\(i)", "\(i)")
+                try w.add(e, contents: c)
+                let (s, sc) = file("shared", "\(i)")
+                try w.add(s, contents: sc)
+            }), parent: parent)
+            parent = layer.chainID
+            diffIDs.append(layer.diffID)
+            blobs.append(layer.blob)
+        }
+        let img = try store.createImage(config: ImageConfig(architecture: "amd64", os: "linux", rootfs: RootFS(diffIDs: diffIDs)),
+                                        layerBlobs: blobs)
+        let container = tmp.path + "/data/containers/deep"
+        let target = container + "/rootfs"
+        try store.mountRootfs(image: img, containerDir: container, target: target)
+        defer { try? store.unmountRootfs(target: target) }
+        #expect(readText(target + "/f0") == "0")
+        #expect(readText(target + "/f119") == "119")
+        #expect(readText(target + "/shared") == "119")
     }
 }
