@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -205,4 +206,19 @@ int cwharf_accept4(int fd, int flags) {
     int c;
     do { c = accept4(fd, NULL, NULL, flags); } while (c < 0 && errno == EINTR);
     return c >= 0 ? c : -errno;
+}
+
+int cwharf_set_thread_name(const char *name) {
+    return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0) == 0 ? 0 : -errno;
+}
+
+int cwharf_wait_pid_gone(pid_t pid, int timeout_ms) {
+    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) return errno == ESRCH ? 0 : -errno;
+    struct pollfd p = { .fd = fd, .events = POLLIN };
+    int rc;
+    do { rc = poll(&p, 1, timeout_ms); } while (rc < 0 && errno == EINTR);
+    close(fd);
+    if (rc < 0) return -errno;
+    return rc == 0 ? -ETIMEDOUT : 0;
 }

@@ -57,6 +57,11 @@ final class Container: Sendable {
     struct Live {
         var state = ContainerStateRecord()
         var shim: ShimConnection?
+        /// The shim process still exists (it deletes runc's state after the exit); the
+        /// bundle must not be removed before it is gone.
+        var shimAlive = false
+        /// processExit is between recording the exit and releasing the rootfs.
+        var exitInProgress = false
         var subscribers: [AttachSubscriber] = []
         var waiters: [Waiter] = []
         var pendingStdin: [[UInt8]] = []
@@ -136,6 +141,25 @@ final class Container: Sendable {
         let s: StdStream = stream == 2 ? .stderr : .stdout
         for sub in subs where (s == .stdout && sub.stdout) || (s == .stderr && sub.stderr) {
             sub.sink.write(s, bytes)
+        }
+    }
+
+    /// Waits until the shim process has exited (its connection closed), at most `seconds`.
+    /// The shim deletes runc's state and the cgroup after reporting the exit, which takes
+    /// a few milliseconds; polling that short window is simpler than another waiter list.
+    func waitShimGone(seconds: Double) async {
+        let deadline = Timestamp.now().unixNanoseconds + Int64(seconds * 1e9)
+        while live.withLock({ $0.shimAlive }) && Timestamp.now().unixNanoseconds < deadline {
+            try? await Task.sleep(nanoseconds: 2_000_000)
+        }
+    }
+
+    /// Waits until the last exit has been fully processed (state recorded, rootfs
+    /// released), so a restart or removal never races the exit's cleanup.
+    func waitExitProcessed(seconds: Double = 10) async {
+        let deadline = Timestamp.now().unixNanoseconds + Int64(seconds * 1e9)
+        while live.withLock({ $0.shim != nil || $0.exitInProgress }) && Timestamp.now().unixNanoseconds < deadline {
+            try? await Task.sleep(nanoseconds: 2_000_000)
         }
     }
 

@@ -49,7 +49,7 @@ extension ContainerService {
             lo.stdout = options.stdout
             lo.stderr = options.stderr
             let opts = lo
-            try await blocking { [self] in
+            _ = try await blocking { [self] in
                 try self.readLog(c, options: opts, from: 0, sink: sink, stopAtEOF: true)
             }
         }

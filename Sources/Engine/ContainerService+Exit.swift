@@ -36,9 +36,12 @@ extension ContainerService {
                 break
             }
         case .closed:
-            // The shim went away without telling us how the container ended (it was
-            // killed): record what exit.json says, if anything.
-            let stillRunning = c.live.withLock { $0.state.status == .running || $0.startContinuation != nil }
+            // The shim is gone. If it never said how the container ended (it was killed),
+            // record what exit.json says, if anything.
+            let stillRunning = c.live.withLock { l -> Bool in
+                l.shimAlive = false
+                return l.state.status == .running || l.startContinuation != nil
+            }
             if stillRunning {
                 Task { await self.processExit(c, self.readExitFile(c)) }
             }
@@ -56,31 +59,38 @@ extension ContainerService {
     /// The container's process ended: record it, release what the run held, wake waiters,
     /// end attach streams, and remove the container when AutoRemove says so.
     func processExit(_ c: Container, _ info: ExitInfo) async {
-        let (subs, waiters, startK, wasRunning) = c.live.withLock { l -> ([AttachSubscriber], [Waiter], CheckedContinuation<Int32, any Error>?, Bool) in
-            let was = l.state.status == .running || l.startContinuation != nil
-            guard l.shim != nil || l.state.status == .running else { return ([], [], nil, false) }
-            l.state.status = .exited
+        let claimed = c.live.withLock { l -> ([AttachSubscriber], [Waiter], CheckedContinuation<Int32, any Error>?)? in
+            // Exactly one caller processes an exit (the shim's `exited`, its `closed`, or a
+            // restore may all report it).
+            guard l.shim != nil || l.state.status == .running else { return nil }
+            // A process that never ran leaves the container "created", as Docker does,
+            // with the exit code and error of the failed start.
+            let neverRan = info.error != nil && l.state.status != .running
+            l.state.status = neverRan ? .created : .exited
             l.state.exitCode = info.exitCode
             l.state.oomKilled = info.oomKilled
             l.state.pid = 0
             if let e = info.error { l.state.error = e }
             l.state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()
-            l.shim?.close()
+            // The connection stays open until the shim closes it: that is how we learn the
+            // shim finished deleting runc's state.
             l.shim = nil
+            l.exitInProgress = true
             let subs = l.subscribers
             l.subscribers = []
             let ws = l.waiters.filter { $0.condition != .removed }
             l.waiters.removeAll { $0.condition != .removed }
             let k = l.startContinuation
             l.startContinuation = nil
-            return (subs, ws, k, was)
+            return (subs, ws, k)
         }
-        guard wasRunning || startK != nil || !subs.isEmpty else { return }
+        guard let (subs, waiters, startK) = claimed else { return }
         k_resume(startK, info)
         try? await blocking { [self] in
             self.teardownRootfs(c)
             try c.persistState()
         }
+        c.live.withLock { $0.exitInProgress = false }
         for s in subs { s.sink.finish() }
         let response = c.waitResponse()
         for w in waiters { w.fulfil(response) }

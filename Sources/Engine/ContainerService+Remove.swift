@@ -22,9 +22,7 @@ extension ContainerService {
                 try await stopRunning(c, signal: SIGKILL, timeout: 10)
             }
             // Let the exit processing (unmount, state) finish before the directory goes.
-            for _ in 0..<400 where c.live.withLock({ $0.shim != nil }) {
-                try await Task.sleep(nanoseconds: 5_000_000)
-            }
+            await c.waitExitProcessed()
             try await removeStopped(c, markedAlready: true)
         } catch {
             c.live.withLock { $0.removing = false }
@@ -42,10 +40,13 @@ extension ContainerService {
             }
             guard proceed else { return }
         }
+        await c.waitShimGone(seconds: 5)
         try await blocking { [self] in
             self.teardownRootfs(c)
-            try FS.removeAll(c.bundle)
             try FS.removeAll(c.dir)
+            // The bundle is on the exec root (tmpfs); a shim that outlived the wait above
+            // must not keep the container from going away.
+            do { try FS.removeAll(c.bundle) } catch { self.logger.warning("leaving \(c.bundle): \(error)") }
         }
         unregister(c)
         let waiters = c.live.withLock { l -> [Waiter] in

@@ -21,7 +21,10 @@ extension ContainerService {
             register(c)
             guard state.status == .running else { continue }
             if let shim = try? ShimConnection.connect(socketPath: c.socketPath) {
-                c.live.withLock { $0.shim = shim }
+                c.live.withLock {
+                    $0.shim = shim
+                    $0.shimAlive = true
+                }
                 shim.run { [weak self] event in self?.handleShimEvent(c, event) }
                 logger.info("re-adopted running container \(id)")
             } else {

@@ -26,6 +26,7 @@ extension ContainerService {
             pid = try await withCheckedThrowingContinuation { (k: CheckedContinuation<Int32, any Error>) in
                 c.live.withLock { l in
                     l.shim = shim
+                    l.shimAlive = true
                     l.startContinuation = k
                 }
                 shim.run { [weak self] event in self?.handleShimEvent(c, event) }

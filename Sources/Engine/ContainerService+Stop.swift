@@ -48,9 +48,7 @@ extension ContainerService {
             let sig = try Signals.parse(signal ?? c.record.config.StopSignal ?? "SIGTERM")
             try await stopRunning(c, signal: sig, timeout: timeout ?? c.record.config.StopTimeout ?? 10)
             // Exit processing (unmount, state) runs on its own task; let it finish.
-            for _ in 0..<200 where c.live.withLock({ $0.shim != nil }) {
-                try await Task.sleep(nanoseconds: 5_000_000)
-            }
+            await c.waitExitProcessed()
         }
         try await start(c.id)
     }

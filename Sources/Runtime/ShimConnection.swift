@@ -13,6 +13,7 @@ public final class ShimConnection: Sendable {
         var readerRunning = false
     }
 
+    static let maxStdinFrame = 1 << 20
     private let state: Locked<State>
     public let socketPath: String
 
@@ -92,7 +93,17 @@ public final class ShimConnection: Sendable {
         onEvent(.closed)
     }
 
+    /// Sends one command. Large stdin payloads are split into 1 MiB frames.
     public func send(_ c: ShimCommand) throws {
+        if case .stdin(let data) = c, data.count > Self.maxStdinFrame {
+            var off = 0
+            while off < data.count {
+                let end = min(off + Self.maxStdinFrame, data.count)
+                try send(.stdin(Array(data[off..<end])))
+                off = end
+            }
+            return
+        }
         let bytes = ShimFrame.encode(c)
         try state.withLock { s in
             if s.closed { throw WharfError.internalError("shim connection is closed") }

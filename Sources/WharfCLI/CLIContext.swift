@@ -6,6 +6,12 @@ enum CLIContext {
     nonisolated(unsafe) static var hostFlag: String?
     nonisolated(unsafe) private static var shared: Client?
 
+    /// Forgets the flags and the client (each `WharfMain.main` call starts afresh).
+    static func reset() {
+        hostFlag = nil
+        shared = nil
+    }
+
     /// The client for this process, created on first use.
     static func client() throws -> Client {
         if let c = shared { return c }

@@ -20,7 +20,8 @@ struct PS: ParsableCommand {
         var q = Query()
         q.flag("all", all)
         if limit > 0 { q.add("limit", String(limit)) }
-        let wantSize = size || (format?.contains(".Size") ?? false)
+        let f = format ?? ""
+        let wantSize = size || f.contains(".Size") || f.contains("json .") || f == "json"
         q.flag("size", wantSize && !quiet)
         if let f = try FilterFlags.encode(filter) { q.add("filters", f) }
         let list = try client.json("GET", "/containers/json", query: q).array ?? []

@@ -6,6 +6,7 @@ import Musl
 import ArgumentParser
 import WharfAPI
 import WharfClient
+import WharfCore
 
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show the Wharf version information")
@@ -53,7 +54,7 @@ struct Version: ParsableCommand {
                     out.line("  API version:      \(d?["ApiVersion"]?.string ?? "") (minimum version \(d?["MinAPIVersion"]?.string ?? ""))")
                     out.line("  Go version:       \(d?["GoVersion"]?.string ?? "")")
                     out.line("  Git commit:       \(d?["GitCommit"]?.string ?? "")")
-                    out.line("  Built:            \(d?["BuildTime"]?.string ?? "")")
+                    out.line("  Built:            \(Version.ansic(d?["BuildTime"]?.string ?? ""))")
                     out.line("  OS/Arch:          \(d?["Os"]?.string ?? "")/\(d?["Arch"]?.string ?? "")")
                     out.line("  Experimental:     \(d?["Experimental"]?.string ?? "false")")
                 } else {
@@ -73,6 +74,19 @@ struct Version: ParsableCommand {
         }
         out.flush()
         if let serverError { throw CLIError.message(describe(serverError)) }
+    }
+
+    /// An RFC 3339 build time as docker shows it (Go's ANSIC layout, local time).
+    static func ansic(_ s: String) -> String {
+        guard let ts = Timestamp(rfc3339: s) else { return s }
+        var t = time_t(ts.seconds)
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func p2(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let day = tmv.tm_mday < 10 ? " \(tmv.tm_mday)" : "\(tmv.tm_mday)"
+        return "\(days[Int(tmv.tm_wday)]) \(months[Int(tmv.tm_mon)]) \(day) \(p2(tmv.tm_hour)):\(p2(tmv.tm_min)):\(p2(tmv.tm_sec)) \(Int(tmv.tm_year) + 1900)"
     }
 
     static func goArch() -> String {

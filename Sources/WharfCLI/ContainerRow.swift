@@ -60,6 +60,7 @@ enum ContainerRow {
             "Mounts": .string(mountNames.joined(separator: ",")),
             "Names": .string(names.joined(separator: ",")),
             "Networks": .string(networks.joined(separator: ",")),
+            "Platform": .null,
             "Ports": .string(ports(c["Ports"]?.array ?? [])),
             "RunningFor": .string(HumanUnits.ago(created, now: now)),
             "Size": .string(size),
@@ -68,21 +69,63 @@ enum ContainerRow {
         ])
     }
 
-    /// "0.0.0.0:8080->80/tcp, :::8080->80/tcp, 9090/tcp"
+    /// docker's `DisplayablePorts`: consecutive ports grouped into ranges, published
+    /// mappings last ("9090/tcp, 127.0.0.1:8080->80/tcp").
     static func ports(_ list: [JSON]) -> String {
-        var out: [String] = []
-        for p in list {
-            let priv = p["PrivatePort"]?.int ?? 0
-            let type = p["Type"]?.string ?? "tcp"
-            if let pub = p["PublicPort"]?.int, pub != 0 {
-                var ip = p["IP"]?.string ?? ""
-                if ip.contains(":") { ip = "[\(ip)]" }
-                out.append("\(ip):\(pub)->\(priv)/\(type)")
-            } else {
-                out.append("\(priv)/\(type)")
-            }
+        struct Port { var ip: String; var priv: Int; var pub: Int; var type: String }
+        var ports = list.map { p in
+            Port(ip: p["IP"]?.string ?? "", priv: p["PrivatePort"]?.int ?? 0, pub: p["PublicPort"]?.int ?? 0,
+                 type: p["Type"]?.string ?? "tcp")
         }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }.joined(separator: ", ")
+        ports.sort { a, b in
+            if a.priv != b.priv { return a.priv < b.priv }
+            if a.ip != b.ip { return a.ip < b.ip }
+            if a.pub != b.pub { return a.pub < b.pub }
+            return a.type < b.type
+        }
+        var groups: [String: (first: Int, last: Int)] = [:]
+        var keys: [String] = []
+        var result: [String] = []
+        var hostMappings: [String] = []
+        func form(_ key: String, _ first: Int, _ last: Int) -> String {
+            let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            var type = parts[0]
+            var ip = ""
+            if parts.count > 1 {
+                ip = parts[0]
+                type = parts[1]
+            }
+            var group = String(first)
+            if first != last { group += "-\(last)" }
+            if !ip.isEmpty { group = "\(ip):\(group)->\(group)" }
+            return group + "/" + type
+        }
+        for p in ports {
+            var key = p.type
+            if !p.ip.isEmpty {
+                if p.pub != p.priv {
+                    let host = p.ip.contains(":") ? "[\(p.ip)]" : p.ip
+                    hostMappings.append("\(host):\(p.pub)->\(p.priv)/\(p.type)")
+                    continue
+                }
+                key = p.ip + "/" + p.type
+            }
+            guard let g = groups[key] else {
+                groups[key] = (p.priv, p.priv)
+                keys.append(key)
+                continue
+            }
+            if p.priv == g.last + 1 {
+                groups[key] = (g.first, p.priv)
+                continue
+            }
+            result.append(form(key, g.first, g.last))
+            groups[key] = (p.priv, p.priv)
+        }
+        for k in keys {
+            let g = groups[k]!
+            result.append(form(k, g.first, g.last))
+        }
+        return (result + hostMappings).joined(separator: ", ")
     }
 }

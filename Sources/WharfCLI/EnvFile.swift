@@ -12,9 +12,11 @@ public enum EnvParsing {
         var out: [String] = []
         var text = Substring(content)
         if text.hasPrefix("\u{FEFF}") { text = text.dropFirst() }
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw.drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-            if line.hasSuffix("\r") { line = line.dropLast() }
+        // Split on bytes: "\r\n" is one Character to Swift.
+        for rawBytes in Array(text.utf8).split(separator: 10, omittingEmptySubsequences: false) {
+            var bytes = rawBytes[...]
+            if bytes.last == 13 { bytes = bytes.dropLast() }
+            let line = Substring(String(decoding: bytes, as: UTF8.self)).drop { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
@@ -24,7 +26,6 @@ public enum EnvParsing {
             if name.contains(where: { $0 == " " || $0 == "\t" }) {
                 throw CLIError.message("variable '\(name)' contains whitespaces")
             }
-            _ = i
             if parts.count == 2 {
                 out.append(String(line))
             } else if let v = lookup(name) {

@@ -20,9 +20,12 @@ enum ImageRow {
         let repoDigests = (image["RepoDigests"]?.stringList ?? []).filter { $0 != "<none>@<none>" }
         var pairs: [(repo: String, tag: String, digest: String)] = []
         var digestsByRepo: [String: [String]] = [:]
+        var digestRepoOrder: [String] = []
         for d in repoDigests {
             guard let at = d.lastIndex(of: "@") else { continue }
-            digestsByRepo[String(d[..<at]), default: []].append(String(d[d.index(after: at)...]))
+            let repo = String(d[..<at])
+            if digestsByRepo[repo] == nil { digestRepoOrder.append(repo) }
+            digestsByRepo[repo, default: []].append(String(d[d.index(after: at)...]))
         }
         var seenRepos = Set<String>()
         for t in tags {
@@ -33,15 +36,19 @@ enum ImageRow {
                 tag = String(t[t.index(after: colon)...])
             }
             seenRepos.insert(repo)
-            let ds = digestsByRepo[repo] ?? []
-            if digests && ds.count > 1 {
-                for d in ds { pairs.append((repo, tag, d)) }
+            let ds = digests ? (digestsByRepo[repo] ?? []) : []
+            if ds.isEmpty {
+                pairs.append((repo, tag, "<none>"))
             } else {
-                pairs.append((repo, tag, ds.first ?? "<none>"))
+                for d in ds { pairs.append((repo, tag, d)) }
             }
         }
-        for (repo, ds) in digestsByRepo.sorted(by: { $0.key < $1.key }) where !seenRepos.contains(repo) {
-            for d in (digests ? ds : Array(ds.prefix(1))) { pairs.append((repo, "<none>", d)) }
+        for repo in digestRepoOrder where !seenRepos.contains(repo) {
+            if digests {
+                for d in digestsByRepo[repo]! { pairs.append((repo, "<none>", d)) }
+            } else {
+                pairs.append((repo, "<none>", ""))
+            }
         }
         if pairs.isEmpty { pairs.append(("<none>", "<none>", "<none>")) }
         let id = image["Id"]?.string ?? ""
@@ -57,11 +64,11 @@ enum ImageRow {
                 "Digest": .string(p.digest),
                 "ID": .string(truncate ? ListFormat.truncateID(id) : id),
                 "Repository": .string(p.repo),
-                "SharedSize": .string(shared < 0 ? "N/A" : HumanUnits.size(Double(shared), precision: 3)),
+                "SharedSize": .string(shared < 0 ? "N/A" : HumanUnits.size(shared)),
                 "Size": .string(HumanUnits.size(Double(size), precision: 3)),
                 "Tag": .string(p.tag),
-                "UniqueSize": .string(shared < 0 ? "N/A" : HumanUnits.size(Double(size - shared), precision: 3)),
-                "VirtualSize": .string(HumanUnits.size(Double(size), precision: 3)),
+                "UniqueSize": .string(shared < 0 ? "N/A" : HumanUnits.size(size - shared)),
+                "VirtualSize": .string(HumanUnits.size(image["VirtualSize"]?.int64 ?? size)),
             ])
         }
     }

@@ -9,9 +9,10 @@ enum ListFormat {
         let isTable = f.hasPrefix("table")
         if isTable { f = String(f.dropFirst(5)) } else if f == "json" { f = "{{json .}}" }
         f = f.trimming(" ").replacingAll("\\t", "\t").replacingAll("\\n", "\n")
-        let template: GoTemplate
+        var template: GoTemplate
         do {
             template = try GoTemplate(f)
+            template.escapeHTMLInObjects = true
         } catch {
             throw CLIError.message("template parsing error: \(error)")
         }

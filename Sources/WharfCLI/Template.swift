@@ -32,6 +32,9 @@ public struct GoTemplate {
     }
 
     let nodes: [Node]
+    /// `json` of a whole object escapes `<>&` (docker's list contexts marshal themselves with
+    /// `json.Marshal`); elsewhere docker's `json` function leaves HTML characters alone.
+    public var escapeHTMLInObjects = false
 
     public init(_ source: String) throws {
         var parser = TemplateParser(source: source)
@@ -84,7 +87,11 @@ public struct GoTemplate {
             for key in path {
                 guard let cur = v else { return nil }
                 switch cur {
-                case .object: v = cur[key]
+                case .object:
+                    guard let next = cur[key] else {
+                        throw TemplateError(description: "template: :1: executing \"\" at <.\(path.joined(separator: "."))>: map has no entry for key \"\(key)\"")
+                    }
+                    v = next
                 case .null: return nil
                 default: throw TemplateError(description: "template: can't evaluate field \(key) in type \(GoTemplate.typeName(cur))")
                 }
@@ -121,8 +128,11 @@ public struct GoTemplate {
         case "json":
             try need(1)
             var out: [UInt8] = []
-            (args[0] ?? .null).write(into: &out)
-            return .string(GoTemplate.unescapeHTML(String(decoding: out, as: UTF8.self)))
+            let value = GoTemplate.goMapOrder(args[0] ?? .null)
+            value.write(into: &out)
+            let text = String(decoding: out, as: UTF8.self)
+            if escapeHTMLInObjects, case .object = value { return .string(text) }
+            return .string(GoTemplate.unescapeHTML(text))
         case "join":
             try need(2)
             let items = args[0]?.array ?? []
@@ -187,6 +197,19 @@ public struct GoTemplate {
             return args.last ?? nil
         default:
             throw TemplateError(description: "template: function \"\(name)\" not defined")
+        }
+    }
+
+    /// Go encodes maps with sorted keys and structs in field order; objects whose keys all
+    /// start with a capital letter are taken for structs (docker's API types), others for maps.
+    static func goMapOrder(_ v: JSON) -> JSON {
+        switch v {
+        case .array(let a): return .array(a.map(goMapOrder))
+        case .object(let m):
+            let isStruct = !m.isEmpty && m.allSatisfy { $0.key.first?.isUppercase ?? false }
+            let members = m.map { JSON.Member($0.key, goMapOrder($0.value)) }
+            return .object(isStruct ? members : members.sorted { $0.key < $1.key })
+        default: return v
         }
     }
 

@@ -39,11 +39,11 @@ public enum TimeParsing {
         if value != "0", let d = goDuration(value) {
             return String(Int64((now - d).rounded(.down)))
         }
-        if let ts = Timestamp(rfc3339: value) {
+        if looksLikeDate(value), let ts = Timestamp(rfc3339: value) {
             return "\(ts.seconds).\(nine(Int(ts.nanoseconds)))"
         }
         // Local date or date-time without a zone.
-        if let ts = localTime(value) {
+        if looksLikeDate(value), let ts = localTime(value) {
             return "\(ts).000000000"
         }
         if value.contains("-") {
@@ -54,6 +54,13 @@ public enum TimeParsing {
             throw CLIError.message("failed to parse value as time or duration: \"\(value)\"")
         }
         return value
+    }
+
+    /// "2006-01-02…": what the RFC 3339 parsers may look at.
+    static func looksLikeDate(_ v: String) -> Bool {
+        let b = Array(v.utf8)
+        guard b.count >= 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-") else { return false }
+        return b.count == 10 || b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t")
     }
 
     static func nine(_ n: Int) -> String {

@@ -21,6 +21,7 @@ public enum WharfMain {
     /// Runs the CLI on `arguments` (without the program name) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         var args = arguments
+        CLIContext.reset()
         // Global flags come before the command name, as with docker.
         while let first = args.first, first.hasPrefix("-") {
             if first == "-H" || first == "--host" {

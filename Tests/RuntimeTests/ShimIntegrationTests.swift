@@ -44,6 +44,45 @@ final class ShimIntegrationTests: XCTestCase {
         try run.waitForShimGone()
     }
 
+    func testManyLinesReachLogAndClient() throws {
+        let run = try fixture.launch(args: ["sh", "-c", "yes abcdefghijklmnopqrstuvwxyz | head -n 200000"])
+        let t0 = Date()
+        try run.connection.send(.start)
+        _ = try run.waitForExit()
+        print(String(format: "200000 lines (5.4 MB) in %.0f ms", Date().timeIntervalSince(t0) * 1000))
+        XCTAssertEqual(run.exitInfo?.exitCode, 0)
+        XCTAssertEqual(run.output(stream: 1).count, 200_000 * 27)
+        let log = try String(contentsOfFile: run.options.logPath, encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        XCTAssertEqual(lines.count, 200_000)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix(#"{"log":"abcdefghijklmnopqrstuvwxyz\n","stream":"stdout","time":""#) })
+    }
+
+    func testRestartRightAfterExit() throws {
+        // `docker start` again as soon as `exited` arrives, while the first shim may still
+        // be running `runc delete`.
+        let first = try fixture.launch(args: ["echo", "one"])
+        try first.connection.send(.start)
+        _ = try first.waitForExit()
+        first.connection.close()
+        let second = try fixture.launch(args: ["echo", "two"], reuse: first)
+        try second.connection.send(.start)
+        _ = try second.waitForExit()
+        XCTAssertEqual(second.exitInfo?.exitCode, 0)
+        XCTAssertEqual(second.output(stream: 1), Array("two\n".utf8))
+        // The first shim must not have removed the second one's socket (same path).
+        let sleeper = try fixture.launch(args: ["sleep", "10"], reuse: second)
+        try sleeper.connection.send(.start)
+        try sleeper.waitFor { evs in evs.contains { if case .started = $0 { true } else { false } } }
+        usleep(200_000)
+        let again = try ShimConnection.connect(socketPath: sleeper.options.socketPath)
+        again.close()
+        // (SIGTERM would be ignored: sleep is the namespace's init and has no handler.)
+        try sleeper.connection.send(.kill(SIGKILL))
+        _ = try sleeper.waitForExit()
+        XCTAssertEqual(sleeper.exitInfo?.exitCode, 137)
+    }
+
     func testMissingExecutableFails() throws {
         let run = try fixture.launch(args: ["/nonexistent-cmd"])
         try run.connection.send(.start)
@@ -207,7 +246,7 @@ final class ContainerFixture: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: f.rootfs + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: f.runtimeRoot, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: f.rootfs + "/bin/busybox")
-        for applet in ["sh", "echo", "cat", "sleep", "true", "ls"] {
+        for applet in ["sh", "echo", "cat", "sleep", "true", "ls", "yes", "head"] {
             try FileManager.default.createSymbolicLink(atPath: f.rootfs + "/bin/" + applet, withDestinationPath: "busybox")
         }
         return f
@@ -220,10 +259,11 @@ final class ContainerFixture: @unchecked Sendable {
         self.shimPath = shimPath
     }
 
-    func launch(args: [String], tty: Bool = false, openStdin: Bool = false) throws -> ContainerRun {
+    func launch(args: [String], tty: Bool = false, openStdin: Bool = false, reuse: ContainerRun? = nil) throws -> ContainerRun {
         counter += 1
-        let id = "wrt-\(getpid())-\(counter)"
+        let id = reuse?.options.id ?? "wrt-\(getpid())-\(counter)"
         let bundle = dir + "/\(id)"
+        unlink(bundle + "/exit.json")
         var cfg = ContainerRuntimeConfig(id: id, rootfs: rootfs, args: args,
                                          env: ["PATH=/bin", "HOSTNAME=test"], tty: tty, hostname: "test")
         cfg.network = .none
@@ -233,7 +273,7 @@ final class ContainerFixture: @unchecked Sendable {
         specMillis = Date().timeIntervalSince(t0) * 1000
         let o = ShimLaunchOptions(id: id, bundle: bundle, runtimePath: "runc", runtimeRoot: runtimeRoot,
                                   logPath: bundle + "/\(id)-json.log", tty: tty, openStdin: openStdin,
-                                  shimPath: shimPath, socketPath: dir + "/\(counter).sock")
+                                  shimPath: shimPath, socketPath: reuse?.options.socketPath ?? dir + "/\(counter).sock")
         let run = ContainerRun(options: o, connection: try ShimConnection.launch(o))
         runs.append(run)
         return run

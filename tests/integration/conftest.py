@@ -89,6 +89,11 @@ class Daemon:
         unmount_under(self.base)
         for cid in ids:
             remove_cgroups(cid)
+        # Keep the daemon's log for a failed run to be read.
+        try:
+            shutil.copy(self.log_path, "/tmp/wharf-test-last-wharfd.log")
+        except OSError:
+            pass
         shutil.rmtree(self.base, ignore_errors=True)
 
 

@@ -47,4 +47,9 @@ int cwharf_exit_code(int status);
 int cwharf_pipe2(int fds[2], int flags);
 /* accept4(2) (also _GNU_SOURCE-only), retried on EINTR. The fd or -errno. */
 int cwharf_accept4(int fd, int flags);
+/* Names the calling thread (prctl PR_SET_NAME; 15 bytes are kept). 0 or -errno. */
+int cwharf_set_thread_name(const char *name);
+/* Waits until process `pid` (not necessarily a child) has exited, through a pidfd.
+ * 0 when gone (or never there), -ETIMEDOUT, or -errno. */
+int cwharf_wait_pid_gone(pid_t pid, int timeout_ms);
 #endif

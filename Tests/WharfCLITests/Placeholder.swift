@@ -1,5 +1,0 @@
-import XCTest
-
-final class WharfCLITestsPlaceholder: XCTestCase {
-    func testNothing() {}
-}
