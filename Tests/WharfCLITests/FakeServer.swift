@@ -12,6 +12,15 @@ struct SeenRequest: Sendable {
     var connection: Int
 }
 
+/// Every socket a FakeServer made; removed when the test process exits, since a server
+/// whose connection threads still run is never deinitialised.
+let fakeSocketPaths = Locked<[String]>([])
+let fakeSocketCleanup: Void = {
+    atexit {
+        for p in fakeSocketPaths.withValue({ $0 }) { unlink(p) }
+    }
+}()
+
 /// A tiny daemon stand-in: accepts on a temporary UNIX socket, parses requests (Content-Length
 /// and chunked bodies), and answers with whatever bytes `handler` returns. `handler` may also
 /// take the socket over (hijack) by returning nil after writing itself.
@@ -23,8 +32,11 @@ final class FakeServer: @unchecked Sendable {
     typealias Handler = @Sendable (SeenRequest, Int32) -> [UInt8]?
 
     init(_ handler: @escaping Handler) throws {
-        path = "/tmp/wharf-cli-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let path = "/tmp/wharf-cli-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        self.path = path
         unlink(path)
+        fakeSocketCleanup
+        fakeSocketPaths.withValue { $0.append(path) }
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
