@@ -77,6 +77,7 @@ class Target:
 
 
 def start_wharfd(base):
+    os.makedirs(base, exist_ok=True)
     bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
                              stdout=subprocess.PIPE, text=True).stdout.strip()
     sock = os.path.join(base, "wharf.sock")
@@ -89,11 +90,11 @@ def start_wharfd(base):
 
 
 def start_dockerd(base):
+    os.makedirs(base, exist_ok=True)
     sock = os.path.join(base, "docker.sock")
     proc = subprocess.Popen(["dockerd", "-H", "unix://" + sock, "--data-root", os.path.join(base, "data"),
                              "--exec-root", os.path.join(base, "exec"), "--pidfile", os.path.join(base, "docker.pid"),
-                             "--bridge", "wharfbench0", "--iptables=false", "--ip-masq=false",
-                             "--bip", "172.31.254.1/24"],
+                             "--iptables=false", "--ip-masq=false", "--bip", "172.31.254.1/24"],
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(base, "dockerd.log"), "w"),
                             start_new_session=True)
     wait_socket(sock, proc, timeout=90)
@@ -136,6 +137,7 @@ def main():
     if args.install_docker and not shutil.which("dockerd"):
         sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null")
     base = tempfile.mkdtemp(prefix="wharf-bench-", dir="/tmp")
+    had_docker0 = os.path.exists("/sys/class/net/docker0")
     targets = []
     try:
         targets.append(start_wharfd(os.path.join(base, "w")))
@@ -165,12 +167,16 @@ def main():
                 t.proc.wait(30)
             except subprocess.TimeoutExpired:
                 t.proc.kill()
-        subprocess.run(["ip", "link", "del", "wharfbench0"], stderr=subprocess.DEVNULL)
+        if not had_docker0 and os.path.exists("/sys/class/net/docker0"):
+            subprocess.run(["ip", "link", "del", "docker0"], stderr=subprocess.DEVNULL)
         with open("/proc/self/mountinfo") as f:
             mps = [l.split()[4] for l in f if l.split()[4].startswith(base)]
         for mp in sorted(mps, key=len, reverse=True):
             subprocess.run(["umount", "-l", mp], stderr=subprocess.DEVNULL)
-        shutil.rmtree(base, ignore_errors=True)
+        if os.environ.get("BENCH_KEEP"):
+            print("kept", base)
+        else:
+            shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":

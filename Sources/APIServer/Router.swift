@@ -21,6 +21,7 @@ public final class Router: Sendable {
 
     func handle(head: HTTPRequestHead, body: RequestBody, responder: Responder, hijacker: Hijacker) async {
         let uri = head.uri
+        logger.debug("\(head.method.rawValue) \(uri)")
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var path = String(parts[0])
         var version = APIVersion.current

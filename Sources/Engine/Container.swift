@@ -1,3 +1,4 @@
+import Dispatch
 import Runtime
 import Synchronization
 import WharfAPI
@@ -97,8 +98,21 @@ final class Container: Sendable {
     var isRunning: Bool { live.withLock { $0.state.status == .running } }
 
     func persistState() throws {
-        let s = state
-        try AtomicFile.write(APIJSON.encode(s), to: dir + "/state.json")
+        try persistLock.withLock { _ in
+            let s = state
+            try AtomicFile.write(APIJSON.encode(s), to: dir + "/state.json")
+        }
+    }
+
+    /// Serialises state.json writes: each one reads the state when it runs, so the last
+    /// write on disk is always the newest state, whatever order callers came in.
+    private let persistLock = Mutex(())
+
+    /// Writes state.json off the request path (a start answers before the fsync).
+    func persistInBackground() {
+        DispatchQueue.global().async { [self] in
+            do { try persistState() } catch {}
+        }
     }
 
     /// Stdin from an attached client; kept until the shim exists (a client may send it

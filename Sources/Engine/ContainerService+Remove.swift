@@ -40,15 +40,25 @@ extension ContainerService {
             }
             guard proceed else { return }
         }
-        await c.waitShimGone(seconds: 5)
+        // The removal is made durable first: the directory is renamed out of the index's
+        // sight in one step, so a crash from here on never brings the container back.
+        // Deleting files waits for the shim (it is still deleting runc's state and the
+        // cgroup) and happens after the client has its answer.
+        let graveyard = config.containersDir + "/.removing-" + c.id
         try await blocking { [self] in
             self.teardownRootfs(c)
-            try FS.removeAll(c.dir)
-            // The bundle is on the exec root (tmpfs); a shim that outlived the wait above
-            // must not keep the container from going away.
-            do { try FS.removeAll(c.bundle) } catch { self.logger.warning("leaving \(c.bundle): \(error)") }
+            if rename(c.dir, graveyard) != 0 && errno != ENOENT {
+                throw WharfError.internalError(errnoMessage("rename", c.dir, errno))
+            }
         }
         unregister(c)
+        Task.detached { [self] in
+            await c.waitShimGone(seconds: 10)
+            _ = try? await blocking { [self] in
+                do { try FS.removeAll(graveyard) } catch { self.logger.warning("leaving \(graveyard): \(error)") }
+                do { try FS.removeAll(c.bundle) } catch { self.logger.warning("leaving \(c.bundle): \(error)") }
+            }
+        }
         let waiters = c.live.withLock { l -> [Waiter] in
             let w = l.waiters
             l.waiters = []

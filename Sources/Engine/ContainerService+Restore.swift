@@ -9,6 +9,12 @@ extension ContainerService {
     func restore() {
         try? FS.mkdirAll(config.containersDir, mode: 0o710)
         for id in FS.listDirectory(config.containersDir) {
+            if id.hasPrefix(".removing-") {
+                // A removal the daemon answered but had not finished deleting.
+                try? FS.removeAll(config.containersDir + "/" + id)
+                try? FS.removeAll(config.bundleDir(String(id.dropFirst(".removing-".count))))
+                continue
+            }
             let dir = config.containerDir(id)
             guard let rb = try? FS.readFile(dir + "/config.json"),
                   let record = try? APIJSON.decode(ContainerRecord.self, from: rb) else {

@@ -58,7 +58,7 @@ extension ContainerService {
             l.state.oomKilled = false
             l.state.finishedAt = .zero
         }
-        try? await blocking { try c.persistState() }
+        c.persistInBackground()
         logger.debug("started container \(c.id) pid \(pid)")
     }
 
@@ -103,7 +103,7 @@ extension ContainerService {
                 privileged: host.Privileged ?? false,
                 shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024)
             let spec = try SpecBuilder.build(rc)
-            try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600)
+            try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600, durable: false)
             // A leftover from a previous run would be read as this run's result.
             unlink(c.bundle + "/exit.json")
             let runtimePath = host.Runtime.flatMap { config.runtimes[$0] } ?? config.runtimes[config.runtime] ?? config.runtime
@@ -122,7 +122,8 @@ extension ContainerService {
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf live in the container's directory
     /// and are bind-mounted in, as Docker does.
     private func writeEtcFiles(_ c: Container, hostname: String, hostNetwork: Bool) throws {
-        try AtomicFile.write(hostname + "\n", to: c.dir + "/hostname")
+        // Regenerated at every start: atomic, but not worth an fsync on the start path.
+        try AtomicFile.write(hostname + "\n", to: c.dir + "/hostname", durable: false)
         var hosts: String
         if hostNetwork, let h = try? FS.readString("/etc/hosts") {
             hosts = h
@@ -131,9 +132,9 @@ extension ContainerService {
                 + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
             if !hostNetwork { hosts += "127.0.1.1\t\(hostname)\n" }
         }
-        try AtomicFile.write(hosts, to: c.dir + "/hosts")
+        try AtomicFile.write(hosts, to: c.dir + "/hosts", durable: false)
         let resolv = (try? FS.readString("/etc/resolv.conf")) ?? ""
-        try AtomicFile.write(resolv, to: c.dir + "/resolv.conf")
+        try AtomicFile.write(resolv, to: c.dir + "/resolv.conf", durable: false)
     }
 
     func teardownRootfs(_ c: Container) {

@@ -5,7 +5,9 @@ import Glibc
 /// Crash-safe file writes: a temporary name in the same directory, fsync, rename, fsync of
 /// the directory. A crash leaves the old content or the new, never a torn file.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    /// `durable: false` skips the fsyncs: the file still changes atomically (rename), but a
+    /// power loss may lose the latest version. For files that are regenerated anyway.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
         let dir = parentDirectory(of: path)
         let tmp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -16,7 +18,7 @@ public enum AtomicFile {
         }
         do {
             try writeAll(fd: fd, bytes)
-            if fsync(fd) != 0 { throw WharfError.internalError(errnoMessage("fsync", tmp, errno)) }
+            if durable && fsync(fd) != 0 { throw WharfError.internalError(errnoMessage("fsync", tmp, errno)) }
         } catch {
             close(fd)
             throw error
@@ -24,12 +26,13 @@ public enum AtomicFile {
         close(fd)
         if rename(tmp, path) != 0 { throw WharfError.internalError(errnoMessage("rename", path, errno)) }
         ok = true
+        guard durable else { return }
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { _ = fsync(dfd); close(dfd) }
     }
 
-    public static func write(_ string: String, to path: String, mode: mode_t = 0o644) throws {
-        try write(Array(string.utf8), to: path, mode: mode)
+    public static func write(_ string: String, to path: String, mode: mode_t = 0o644, durable: Bool = true) throws {
+        try write(Array(string.utf8), to: path, mode: mode, durable: durable)
     }
 
     public static func writeAll(fd: Int32, _ bytes: [UInt8]) throws {

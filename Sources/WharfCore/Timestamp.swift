@@ -58,7 +58,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
             }
             return v
         }
-        guard b.count >= 20, let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
+        func at(_ i: Int, _ c: Character) -> Bool { b[i] == UInt8(ascii: c.unicodeScalars.first!) }
+        guard b.count >= 20, at(4, "-"), at(7, "-"), at(10, "T") || at(10, "t") || at(10, " "),
+              at(13, ":"), at(16, ":"),
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
               let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2) else { return nil }
         var i = 19
         var nanos = 0

@@ -23,6 +23,9 @@ final class TimestampTests: XCTestCase {
         XCTAssertEqual(Timestamp(dockerQuery: "1700000000"), Timestamp(seconds: 1_700_000_000))
         XCTAssertEqual(Timestamp(dockerQuery: "1700000000.5"), Timestamp(seconds: 1_700_000_000, nanoseconds: 500_000_000))
         XCTAssertNil(Timestamp(dockerQuery: "soon"))
+        // Unix seconds with nine decimals are 20 characters, like an RFC 3339 time: they
+        // must not be read as one.
+        XCTAssertEqual(Timestamp(dockerQuery: "1764439594.198851182"), Timestamp(seconds: 1_764_439_594, nanoseconds: 198_851_182))
     }
 }
 
