@@ -4,7 +4,7 @@ build:
 	swift build
 
 release:
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 test:
 	./scripts/test.sh

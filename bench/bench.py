@@ -78,7 +78,7 @@ class Target:
 
 def start_wharfd(base):
     os.makedirs(base, exist_ok=True)
-    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--show-bin-path"], cwd=ROOT, check=True,
                              stdout=subprocess.PIPE, text=True).stdout.strip()
     sock = os.path.join(base, "wharf.sock")
     proc = subprocess.Popen([os.path.join(bin_dir, "wharfd"), "-H", "unix://" + sock, "--data-root",
@@ -133,7 +133,7 @@ def main():
     ap.add_argument("--install-docker", action="store_true")
     ap.add_argument("--no-docker", action="store_true")
     args = ap.parse_args()
-    sh(["swift", "build", "-c", "release"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    sh(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=ROOT, stdout=subprocess.DEVNULL)
     if args.install_docker and not shutil.which("dockerd"):
         sh("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null")
     base = tempfile.mkdtemp(prefix="wharf-bench-", dir="/tmp")

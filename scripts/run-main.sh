@@ -4,10 +4,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-swift build -c release --product wharfd
-swift build -c release --product wharf-shim
-swift build -c release --product wharf
-BIN=$(swift build -c release --show-bin-path)
+# Statically linked Swift runtime: a third less memory for the daemon and faster starts
+# of the shim and the CLI (see docs/ARCHITECTURE.md).
+swift build -c release --static-swift-stdlib
+BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
 SOCK=/run/wharf/wharf.sock
 if ! "$BIN/wharf" -H "unix://$SOCK" version >/dev/null 2>&1; then
   mkdir -p /var/log

@@ -86,14 +86,23 @@ extension ContainerService {
         }
         guard let (subs, waiters, startK) = claimed else { return }
         k_resume(startK, info)
+        // Clients first: the attach streams end (their output is already queued ahead of
+        // the close) and waiters learn the exit code; the rootfs and state.json follow.
+        // A start or removal in the meantime waits for `exitInProgress` to clear.
+        for s in subs { s.sink.finish() }
+        let response = c.waitResponse()
+        if c.hostConfig.AutoRemove != true {
+            for w in waiters { w.fulfil(response) }
+        }
         try? await blocking { [self] in
             self.teardownRootfs(c)
             try c.persistState()
         }
         c.live.withLock { $0.exitInProgress = false }
-        for s in subs { s.sink.finish() }
-        let response = c.waitResponse()
-        for w in waiters { w.fulfil(response) }
+        if c.hostConfig.AutoRemove == true {
+            // With --rm the client waits for `removed`; keep next-exit waiters in step.
+            for w in waiters { w.fulfil(response) }
+        }
         logger.debug("container \(c.id) exited with \(info.exitCode)")
         if c.hostConfig.AutoRemove == true {
             try? await removeStopped(c)

@@ -10,6 +10,8 @@ import Glibc
 extension ContainerService {
     public func start(_ ref: String) async throws {
         let c = try lookup(ref)
+        // The previous run's exit may still be releasing the rootfs.
+        await c.waitExitProcessed()
         let proceed = try c.live.withLock { l -> Bool in
             if l.removing { throw WharfError.conflict("container is marked for removal and cannot be started") }
             if l.state.status == .running || l.starting { return false }

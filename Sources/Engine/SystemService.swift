@@ -1,4 +1,6 @@
 import ImageStore
+import Runtime
+import Synchronization
 import WharfAPI
 import WharfCore
 #if canImport(Glibc)
@@ -54,7 +56,25 @@ public final class SystemService: SystemBackend {
 
     public var temporaryDirectory: String { config.tmpDir }
 
+    private let runtimeVersionCache = Mutex<(version: String, commit: String)?>(nil)
+
+    /// `runc --version`, asked once: "runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1\n…".
+    func runtimeVersion() async -> (version: String, commit: String) {
+        if let v = runtimeVersionCache.withLock({ $0 }) { return v }
+        let path = config.runtimes[config.runtime] ?? config.runtime
+        let out = (try? await blocking { try Spawn.run(path, ["--version"]) }).map { String(decoding: $0.stdout, as: UTF8.self) } ?? ""
+        var version = "", commit = ""
+        for line in out.split(separator: "\n") {
+            if line.hasPrefix("runc version ") || line.hasPrefix("crun version ") { version = String(line.split(separator: " ").last ?? "") }
+            if line.hasPrefix("commit: ") { commit = String(line.dropFirst(8)) }
+        }
+        let v = (version, commit)
+        runtimeVersionCache.withLock { $0 = v }
+        return v
+    }
+
     public func version() async -> SystemVersion {
+        let rt = await runtimeVersion()
         let details: [String: String] = [
             "ApiVersion": APIVersion.current.description, "Arch": "amd64", "BuildTime": "", "Experimental": "false",
             "GitCommit": WharfVersion.gitCommit, "GoVersion": "swift", "KernelVersion": kernel,
@@ -64,7 +84,7 @@ public final class SystemService: SystemBackend {
             Platform: .init(Name: "Wharf Engine"),
             Components: [
                 VersionComponent(Name: "Engine", Version: WharfVersion.version, Details: details),
-                VersionComponent(Name: config.runtime, Version: "", Details: ["GitCommit": ""]),
+                VersionComponent(Name: config.runtime, Version: rt.version, Details: ["GitCommit": rt.commit]),
             ],
             Version: WharfVersion.version, ApiVersion: APIVersion.current.description,
             MinAPIVersion: APIVersion.minimum.description, GitCommit: WharfVersion.gitCommit, GoVersion: "swift",

@@ -53,7 +53,7 @@ def test_logs_since_until_and_stream_selection(cli, names):
     cli("run", "--name", n, "busybox", "sh", "-c", "echo one; echo two >&2; sleep 2.5; echo three", check=True)
     p = cli("logs", n)
     assert p.stdout == "one\nthree\n" and p.stderr == "two\n"
-    created = json.loads(cli("inspect", n).stdout)[0]["State"]["StartedAt"]
+    created = json.loads(cli("inspect", n).stdout)[0]["Created"]
     p = cli("logs", "--since", "1s", n)          # only what came in the last second
     assert "one" not in p.stdout
     p = cli("logs", "--until", created, n)

@@ -1,6 +1,7 @@
 """Containers outlive the daemon: kill -9 wharfd, start it again, and it re-adopts them."""
 import json
 import signal
+import subprocess
 import time
 
 from conftest import run, wharf_bin
@@ -22,10 +23,16 @@ def test_kill9_daemon_and_readopt(fresh_daemon):
     assert st["Status"] == "exited" and st["ExitCode"] == 5
     logs = docker("logs", "survivor").stdout
     assert "tick0" in logs
-    # attach/wait/stop work on the re-adopted container
+    # attach, wait and stop work on the re-adopted container
+    attach = subprocess.Popen(["docker", "attach", "--no-stdin", "survivor"], env=d.env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiter = subprocess.Popen(["docker", "wait", "survivor"], env=d.env(), stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
     p = run([wharf_bin("wharf"), "stop", "-t", "1", "survivor"], d)
     assert p.returncode == 0
-    assert docker("wait", "survivor").stdout.strip() in ("137", "143")
+    out, _ = attach.communicate(timeout=20)
+    assert "tick" in out                      # live output after the restart
+    assert waiter.communicate(timeout=20)[0].strip() in ("137", "143")
     assert docker("rm", "survivor").returncode == 0
 
 
