@@ -27,6 +27,17 @@ func forEachContainer(_ names: [String], _ body: @escaping @Sendable (Client, St
     if failed { throw CLIError.exit(1) }
 }
 
+/// stop, kill and restart: one POST per container with the same `signal`/`t` query.
+private func post(_ action: String, to containers: [String], signal: String?, timeout: Int?) throws {
+    var q = Query()
+    if let s = signal { q.add("signal", s) }
+    if let t = timeout { q.add("t", String(t)) }
+    let query = q
+    try forEachContainer(containers) { client, name in
+        _ = try client.send("POST", "/containers/\(Query.escapePath(name))/\(action)", query: query).readAll()
+    }
+}
+
 struct Stop: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop one or more running containers")
 
@@ -35,13 +46,7 @@ struct Stop: ParsableCommand {
     @Argument(help: "CONTAINER...") var containers: [String] = []
 
     func run() throws {
-        var q = Query()
-        if let s = signal { q.add("signal", s) }
-        if let t = timeout { q.add("t", String(t)) }
-        let query = q
-        try forEachContainer(containers) { client, name in
-            _ = try client.send("POST", "/containers/\(Query.escapePath(name))/stop", query: query).readAll()
-        }
+        try post("stop", to: containers, signal: signal, timeout: timeout)
     }
 }
 
@@ -52,12 +57,7 @@ struct Kill: ParsableCommand {
     @Argument(help: "CONTAINER...") var containers: [String] = []
 
     func run() throws {
-        var q = Query()
-        if let s = signal { q.add("signal", s) }
-        let query = q
-        try forEachContainer(containers) { client, name in
-            _ = try client.send("POST", "/containers/\(Query.escapePath(name))/kill", query: query).readAll()
-        }
+        try post("kill", to: containers, signal: signal, timeout: nil)
     }
 }
 
@@ -69,13 +69,7 @@ struct Restart: ParsableCommand {
     @Argument(help: "CONTAINER...") var containers: [String] = []
 
     func run() throws {
-        var q = Query()
-        if let s = signal { q.add("signal", s) }
-        if let t = timeout { q.add("t", String(t)) }
-        let query = q
-        try forEachContainer(containers) { client, name in
-            _ = try client.send("POST", "/containers/\(Query.escapePath(name))/restart", query: query).readAll()
-        }
+        try post("restart", to: containers, signal: signal, timeout: timeout)
     }
 }
 
