@@ -89,3 +89,71 @@ def test_bad_signal(daemon):
         assert api(daemon, "POST", f"/containers/{cid}/start")[0] == 304
     finally:
         api(daemon, "DELETE", f"/containers/{cid}?force=1")
+
+
+def test_bad_names_and_modes(daemon):
+    status, _, body = api(daemon, "POST", "/containers/create?name=bad%20name", {"Image": "busybox", "Cmd": ["true"]})
+    assert status == 400
+    assert json.loads(body)["message"].startswith("Invalid container name (bad name)")
+    status, _, body = api(daemon, "POST", "/containers/create",
+                          {"Image": "busybox", "Cmd": ["true"], "HostConfig": {"NetworkMode": "nonet"}})
+    assert status == 404
+    assert json.loads(body)["message"] == "network nonet not found"
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "busybox", "Cmd": ["true"], "StopSignal": "NOPE"})
+    assert status == 400
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "UPPER", "Cmd": ["true"]})
+    assert status == 400
+    assert "invalid reference format" in json.loads(body)["message"]
+
+
+def test_lifecycle_conflicts(daemon):
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "busybox", "Cmd": ["true"]})
+    cid = json.loads(body)["Id"]
+    try:
+        # kill of a container that is not running: 409; stop: 304
+        status, _, body = api(daemon, "POST", f"/containers/{cid}/kill")
+        assert status == 409
+        assert f"Container {cid} is not running" in json.loads(body)["message"]
+        assert api(daemon, "POST", f"/containers/{cid}/stop")[0] == 304
+        # the image is in use: removing it is refused
+        status, _, body = api(daemon, "DELETE", "/images/busybox:latest")
+        assert status == 409
+        assert "container " + cid[:12] + " is using its referenced image" in json.loads(body)["message"]
+        # lookups by unique ID prefix and by name work
+        assert api(daemon, "GET", f"/containers/{cid[:10]}/json")[0] == 200
+    finally:
+        api(daemon, "DELETE", f"/containers/{cid}?force=1")
+
+
+def test_unknown_user_fails_start_with_400(daemon):
+    status, _, body = api(daemon, "POST", "/containers/create", {"Image": "busybox", "Cmd": ["true"], "User": "ghost"})
+    cid = json.loads(body)["Id"]
+    try:
+        status, _, body = api(daemon, "POST", f"/containers/{cid}/start")
+        assert status == 400
+        assert json.loads(body)["message"] == "unable to find user ghost: no matching entries in passwd file"
+        # nothing stays mounted after the failed start
+        with open("/proc/self/mountinfo") as f:
+            assert cid not in f.read()
+    finally:
+        api(daemon, "DELETE", f"/containers/{cid}?force=1")
+
+
+def test_truncated_and_oversized_bodies(daemon):
+    import socket
+    # A body shorter than its Content-Length, then the client goes away: no crash.
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(daemon.sock)
+    s.sendall(b"POST /containers/create HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Image\":")
+    s.close()
+    # A request line the parser rejects.
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(daemon.sock)
+    s.settimeout(10)
+    s.sendall(b"NONSENSE\r\n\r\n")
+    try:
+        s.recv(100)
+    except OSError:
+        pass
+    s.close()
+    assert api(daemon, "GET", "/_ping")[0] == 200
