@@ -158,6 +158,13 @@ def main():
         report("docker run --rm --network none busybox true", med, 0.2)
         med = alternate(targets, args.runs, lambda t: t.timed("ps", "-a"))
         report("docker ps -a", med)
+        # 20 MB of log lines: 200,000 lines of 100 bytes.
+        for t in targets:
+            t.docker("run", "--name", "bench-logs", "busybox", "sh", "-c",
+                     "i=0; while [ $i -lt 200000 ]; do echo \"line $i padding padding padding padding padding "
+                     "padding padding padding padding padding xxxxxxxx\"; i=$((i+1)); done")
+        med = alternate(targets, max(5, args.runs // 2), lambda t: t.timed("logs", "bench-logs"))
+        report("docker logs (20 MB)", med, 1.0)
     finally:
         for t in targets:
             subprocess.run(["docker", "rm", "-f"] + t.docker("ps", "-aq", check=False).stdout.decode().split(),

@@ -43,13 +43,16 @@ final class HijackSink: StreamSink {
     var isClosed: Bool { state.withLock { $0.stream?.isClosed ?? false } }
 }
 
-/// Log output as chunks of a streaming HTTP response.
+/// Log output as chunks of a streaming HTTP response. Frames are gathered into chunks of
+/// up to 64 KiB: one write per log line would cost an event-loop hop per line.
 final class ResponderSink: StreamSink {
     let responder: Responder
-    private let ttyFlag = Mutex(false)
+    private let state = Mutex<(tty: Bool, buffer: [UInt8])>((false, []))
+    private static let chunkSize = 64 * 1024
+
     var tty: Bool {
-        get { ttyFlag.withLock { $0 } }
-        set { ttyFlag.withLock { $0 = newValue } }
+        get { state.withLock { $0.tty } }
+        set { state.withLock { $0.tty = newValue } }
     }
 
     init(responder: Responder) {
@@ -57,10 +60,33 @@ final class ResponderSink: StreamSink {
     }
 
     func write(_ stream: StdStream, _ bytes: [UInt8]) {
-        responder.writeChunk(tty ? bytes : StreamFraming.frame(stream, bytes))
+        let full = state.withLock { s -> [UInt8]? in
+            if s.tty {
+                s.buffer.append(contentsOf: bytes)
+            } else {
+                let n = UInt32(bytes.count)
+                s.buffer.append(contentsOf: [stream.rawValue, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)])
+                s.buffer.append(contentsOf: bytes)
+            }
+            guard s.buffer.count >= Self.chunkSize else { return nil }
+            defer { s.buffer = [] }
+            return s.buffer
+        }
+        if let full { responder.writeChunk(full) }
     }
 
-    func finish() { responder.endStream() }
+    func flush() {
+        let pending = state.withLock { s -> [UInt8] in
+            defer { s.buffer = [] }
+            return s.buffer
+        }
+        responder.writeChunk(pending)
+    }
+
+    func finish() {
+        flush()
+        responder.endStream()
+    }
 
     var isClosed: Bool { responder.isClosed }
 }

@@ -8,10 +8,17 @@ import WharfCore
 /// data with its stream; the transport decides about framing.
 public protocol StreamSink: AnyObject, Sendable {
     func write(_ stream: StdStream, _ bytes: [UInt8])
+    /// Sends what a buffering sink holds. Producers that write many small pieces in a
+    /// burst (logs) call it at the end of each burst; `finish()` implies it.
+    func flush()
     /// No more data: the transport ends the response or closes the connection.
     func finish()
     /// True once the client went away; long-running producers (follow) stop then.
     var isClosed: Bool { get }
+}
+
+extension StreamSink {
+    public func flush() {}
 }
 
 public struct AttachOptions: Sendable {

@@ -68,25 +68,37 @@ extension ContainerService {
         }
         for line in lines {
             if sink.isClosed { break }
-            guard let entry = try? APIJSON.decode(JSONLogLine.self, from: line) else { continue }
-            let stream: StdStream = entry.stream == "stderr" ? .stderr : .stdout
+            let entry: JSONLogReader.Entry
+            if let e = JSONLogReader.parse(line) {
+                entry = e
+            } else if let d = try? APIJSON.decode(JSONLogLine.self, from: line) {
+                entry = .init(log: Array(d.log.utf8), isStderr: d.stream == "stderr", time: Array(d.time.utf8)[...])
+            } else {
+                continue
+            }
+            let stream: StdStream = entry.isStderr ? .stderr : .stdout
             if stream == .stdout && !options.stdout { continue }
             if stream == .stderr && !options.stderr { continue }
             if options.since != nil || options.until != nil {
-                guard let t = Timestamp(rfc3339: entry.time) else { continue }
+                guard let t = Timestamp(rfc3339: entry.timeString) else { continue }
                 if let s = options.since, t < s { continue }
                 if let u = options.until, t > u { continue }
             }
+            if !options.timestamps && !options.details {
+                sink.write(stream, entry.log)
+                continue
+            }
             var payload: [UInt8] = []
             if options.timestamps {
-                let t = Timestamp(rfc3339: entry.time).map { $0.rfc3339NanoFixed } ?? entry.time
+                let t = Timestamp(rfc3339: entry.timeString).map { $0.rfc3339NanoFixed } ?? entry.timeString
                 payload.append(contentsOf: Array(t.utf8))
                 payload.append(32)
             }
             if options.details { payload.append(32) }
-            payload.append(contentsOf: Array(entry.log.utf8))
+            payload.append(contentsOf: entry.log)
             sink.write(stream, payload)
         }
+        sink.flush()
         return offset + consumed
     }
 }

@@ -68,3 +68,26 @@ final class EngineUnitTests: XCTestCase {
         XCTAssertEqual(Timestamp(seconds: 0).rfc3339NanoFixed, "1970-01-01T00:00:00.000000000Z")
     }
 }
+
+final class JSONLogReaderTests: XCTestCase {
+    func parse(_ s: String) -> JSONLogReader.Entry? { JSONLogReader.parse(Array(s.utf8)[...]) }
+
+    func testPlainLine() throws {
+        let e = try XCTUnwrap(parse(#"{"log":"hi\n","stream":"stdout","time":"2026-11-29T16:53:05.612217442Z"}"#))
+        XCTAssertEqual(e.log, Array("hi\n".utf8))
+        XCTAssertFalse(e.isStderr)
+        XCTAssertEqual(e.timeString, "2026-11-29T16:53:05.612217442Z")
+    }
+
+    func testEscapesAsGoWritesThem() throws {
+        let e = try XCTUnwrap(parse(#"{"log":"a\"b\\c\u003cd\u0026\te\r\n\u00e9\ud83d\ude00","stream":"stderr","time":"t"}"#))
+        XCTAssertEqual(String(decoding: e.log, as: UTF8.self), "a\"b\\c<d&\te\r\né😀")
+        XCTAssertTrue(e.isStderr)
+    }
+
+    func testRejectsOtherShapes() {
+        XCTAssertNil(parse(#"{"log":"x","stream":"stdout"}"#))
+        XCTAssertNil(parse("not json"))
+        XCTAssertNil(parse(#"{"log":"unterminated"#))
+    }
+}
