@@ -32,6 +32,14 @@ public struct Runc: Sendable {
 
     public func startArguments(id: String) -> [String] { globalArgs + ["start", id] }
 
+    /// `runc run --detach`: create and start in one runc process (one Go start-up less on
+    /// every container start than create followed by start).
+    public func runDetachedArguments(id: String, bundle: String, pidFile: String, consoleSocket: String?) -> [String] {
+        var a = globalArgs + ["run", "--detach", "--bundle", bundle, "--pid-file", pidFile]
+        if let c = consoleSocket { a += ["--console-socket", c] }
+        return a + [id]
+    }
+
     public func deleteArguments(id: String, force: Bool) -> [String] {
         globalArgs + ["delete"] + (force ? ["--force"] : []) + [id]
     }

@@ -110,28 +110,58 @@ extension Shim {
         if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
         if n <= 0 {
             // EOF, or EIO on a pty master whose slave is closed everywhere: the end.
-            var entries: [UInt8] = []
-            let time = JSONLog.timeBytes(Timestamp.now())
-            if stream == 1 { stdoutLines.finish(time: time, to: &entries) } else { stderrLines.finish(time: time, to: &entries) }
-            writeLog(entries)
             close(fd)
             if args.tty { ptyFD = -1 } else if stream == 1 { stdoutFD = -1 } else { stderrFD = -1 }
+            if phase == .creating {
+                earlyOutput.append((stream, []))   // the end, in order after what came before
+            } else {
+                finishStream(stream)
+            }
             return
         }
-        // Output before `runc start` is runc's own error text (the container's stdio are
-        // runc's stdio, and the container's process waits on runc's exec fifo until start);
-        // it is reported through `failed`, never logged or shown to attached clients.
-        if failure != nil || phase == .creating || phase == .created { return }
+        // While runc runs, the pipes may carry runc's own error text (reported through
+        // `failed`, never logged or shown) or the container's first output: keep it until
+        // runc's exit tells which.
+        if failure != nil { return }
+        if phase == .creating {
+            earlyOutput.append((stream, Array(readBuffer[0..<n])))
+            return
+        }
         readBuffer.withUnsafeBytes { raw in
-            let data = UnsafeRawBufferPointer(rebasing: raw[0..<n])
-            var entries: [UInt8] = []
-            let time = JSONLog.timeBytes(Timestamp.now())
-            if stream == 1 { stdoutLines.append(data, time: time, to: &entries) } else { stderrLines.append(data, time: time, to: &entries) }
-            writeLog(entries)
-            if !clients.isEmpty {
-                var frame: [UInt8] = []
-                ShimFrame.appendOutput(stream: stream, data, to: &frame)
-                for c in clients { c.enqueue(frame) }
+            emitOutput(stream: stream, UnsafeRawBufferPointer(rebasing: raw[0..<n]))
+        }
+    }
+
+    /// Output of the container: to the json-file log and to every client.
+    func emitOutput(stream: UInt8, _ data: UnsafeRawBufferPointer) {
+        var entries: [UInt8] = []
+        let time = JSONLog.timeBytes(Timestamp.now())
+        if stream == 1 { stdoutLines.append(data, time: time, to: &entries) } else { stderrLines.append(data, time: time, to: &entries) }
+        writeLog(entries)
+        if !clients.isEmpty {
+            var frame: [UInt8] = []
+            ShimFrame.appendOutput(stream: stream, data, to: &frame)
+            for c in clients { c.enqueue(frame) }
+        }
+    }
+
+    /// A stream ended: a partial last line goes to the log.
+    func finishStream(_ stream: UInt8) {
+        var entries: [UInt8] = []
+        let time = JSONLog.timeBytes(Timestamp.now())
+        if stream == 1 { stdoutLines.finish(time: time, to: &entries) } else { stderrLines.finish(time: time, to: &entries) }
+        writeLog(entries)
+    }
+
+    /// `runc run` succeeded: what the container printed meanwhile is real output.
+    func releaseEarlyOutput() {
+        let early = earlyOutput
+        earlyOutput = []
+        for (stream, data) in early {
+            if data.isEmpty {
+                finishStream(stream)
+            } else {
+                data.withUnsafeBytes { emitOutput(stream: stream, $0) }
             }
         }
     }

@@ -44,6 +44,9 @@ extension Shim {
             } else if phase == .running || phase == .created {
                 initExited(code)
             }
+        } else if initPid == 0 {
+            // The container's init can exit before `runc run` exits and names it.
+            unknownExits[pid] = code
         }
     }
 
@@ -53,7 +56,10 @@ extension Shim {
             return
         }
         if code != 0 {
-            fail(step: "create", message: runc.lastError() ?? "runc create failed: exit status \(code)")
+            // Docker's wording names runc's create step; ours ran as `runc run`.
+            let message = (runc.lastError() ?? "runc create failed: exit status \(code)")
+                .replacingFirst("runc run failed:", with: "runc create failed:")
+            fail(step: "create", message: message)
             return
         }
         let pidText = (try? FS.readString(args.bundle + "/init.pid")) ?? ""
@@ -68,8 +74,13 @@ extension Shim {
             acceptConsole()
         }
         memoryEventsPath = Self.memoryEventsPath(pid: initPid)
-        phase = .created
-        if startRequested { startContainer() }
+        // `runc run --detach` has started the process already. Clients first (the daemon
+        // connected before runc was spawned), then the output that came meanwhile.
+        acceptClient()
+        phase = .running
+        broadcast(.started(pid: initPid))
+        releaseEarlyOutput()
+        if let code = unknownExits.removeValue(forKey: initPid) { initExited(code) }
     }
 
     func setBlocking(_ fd: Int32) {
@@ -197,5 +208,17 @@ extension Shim {
             return (Int(line.dropFirst(9)) ?? 0) > 0
         }
         return false
+    }
+}
+
+extension String {
+    /// Without Foundation: the shim links only the Swift runtime.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        let chars = Array(self), t = Array(target)
+        guard t.count <= chars.count else { return self }
+        for i in 0...(chars.count - t.count) where Array(chars[i..<(i + t.count)]) == t {
+            return String(chars[..<i]) + replacement + String(chars[(i + t.count)...])
+        }
+        return self
     }
 }

@@ -33,6 +33,11 @@ final class Shim {
     var initPid: pid_t = 0
     var startRequested = false
     var initStatus: Int32?
+    /// Output read while `runc run` was still running: shown once it succeeded.
+    var earlyOutput: [(stream: UInt8, data: [UInt8])] = []
+    /// Exits of children not yet known (the container's init can end before `runc run`
+    /// has told us its pid).
+    var unknownExits: [pid_t: Int32] = [:]
     var exitInfo: ExitInfo?
     var failure: String?
     var memoryEventsPath: String?
@@ -143,10 +148,13 @@ final class Shim {
                 setNonBlocking(stdoutFD)
                 setNonBlocking(stderrFD)
             }
+            // One `runc run --detach` instead of create + start. The container may print
+            // before runc exits; that output waits in `earlyOutput` until runc reports
+            // success (on failure the same pipes carried runc's own error text instead).
             createPid = try Spawn.spawn(args.runtime,
-                                        runc.createArguments(id: args.id, bundle: args.bundle,
-                                                             pidFile: args.bundle + "/init.pid",
-                                                             consoleSocket: console),
+                                        runc.runDetachedArguments(id: args.id, bundle: args.bundle,
+                                                                  pidFile: args.bundle + "/init.pid",
+                                                                  consoleSocket: console),
                                         fds: stdio)
         } catch {
             for fd in theirs { close(fd) }
