@@ -52,7 +52,7 @@ extension ContainerService {
     private func matches(_ c: Container, _ s: ContainerStateRecord, status: String, _ f: Filters,
                          exitedCodes: [Int32], ancestorIDs: Set<String>) -> Bool {
         if !f["id"].isEmpty && !f["id"].contains(where: { c.id.hasPrefix($0) }) { return false }
-        if !f["name"].isEmpty && !f["name"].contains(where: { c.record.name.contains($0.hasPrefix("/") ? String($0.dropFirst()) : $0) }) {
+        if !f["name"].isEmpty && !f["name"].contains(where: { Self.nameMatches(pattern: $0, name: c.record.name) }) {
             return false
         }
         if !f["status"].isEmpty && !f["status"].contains(status) { return false }
@@ -68,6 +68,17 @@ extension ContainerService {
         }
         if !f["ancestor"].isEmpty && !ancestorIDs.contains(c.record.imageID) { return false }
         return true
+    }
+
+    /// Docker matches `name` filters as regular expressions against "/name" (so `^/web$`
+    /// is exact and `web` is a substring); a pattern that is not a valid expression is
+    /// taken literally.
+    static func nameMatches(pattern: String, name: String) -> Bool {
+        let full = "/" + name
+        if let re = try? Regex(pattern) {
+            return full.contains(re)
+        }
+        return full.contains(pattern)
     }
 
     /// `docker ps` STATUS: "Up 5 seconds", "Exited (0) 3 minutes ago", "Created".

@@ -15,6 +15,11 @@ extension ContainerService {
             throw WharfError.conflict("removal of container \(ref) is already in progress")
         }
         do {
+            // A start in flight finishes first: removing under it would pull the rootfs
+            // from a container that is about to run.
+            while c.live.withLock({ $0.starting }) {
+                try await Task.sleep(nanoseconds: 2_000_000)
+            }
             if c.isRunning {
                 guard force else {
                     throw WharfError.conflict("You cannot remove a running container \(c.id). Stop the container before attempting removal or force remove")

@@ -63,6 +63,14 @@ final class EngineUnitTests: XCTestCase {
         }
     }
 
+    func testNameFilterIsARegexOverSlashName() {
+        XCTAssertTrue(ContainerService.nameMatches(pattern: "web", name: "myweb1"))
+        XCTAssertTrue(ContainerService.nameMatches(pattern: "^/web$", name: "web"))
+        XCTAssertFalse(ContainerService.nameMatches(pattern: "^/web$", name: "web2"))
+        XCTAssertTrue(ContainerService.nameMatches(pattern: "/web", name: "web"))
+        XCTAssertTrue(ContainerService.nameMatches(pattern: "a[", name: "xa[y"))
+    }
+
     func testLogTimestampsHaveNineDigits() {
         XCTAssertEqual(Timestamp(seconds: 0, nanoseconds: 5_000).rfc3339NanoFixed, "1970-01-01T00:00:00.000005000Z")
         XCTAssertEqual(Timestamp(seconds: 0).rfc3339NanoFixed, "1970-01-01T00:00:00.000000000Z")
