@@ -79,8 +79,12 @@ def test_logs_follow_ends_when_container_exits(cli, daemon, names):
 
 def test_stop_ignoring_sigterm_gets_killed(cli, names):
     n = names()
-    cli("run", "-d", "--name", n, "busybox", "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done", check=True)
-    time.sleep(0.3)
+    cli("run", "-d", "--name", n, "busybox", "sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.1; done",
+        check=True)
+    for _ in range(200):
+        if "ready" in cli("logs", n).stdout:
+            break
+        time.sleep(0.05)
     start = time.time()
     assert cli("stop", "-t", "1", n).returncode == 0
     elapsed = time.time() - start

@@ -16,20 +16,30 @@ def test_env_file_and_entrypoint(cli, tmp_path):
     assert p.stdout == "1|two words\n"
 
 
+def wait_for_log(cli, name, text, timeout=20):
+    """Waits until the container has printed `text` (its traps are set by then)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if text in cli("logs", name).stdout:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{name} never printed {text!r}")
+
+
 def test_stop_signal_and_timeout_from_create(cli, names):
     n = names()
     # The container exits on USR1 at once; a SIGTERM would be ignored.
     cli("run", "-d", "--name", n, "--stop-signal", "USR1", "busybox", "sh", "-c",
-        "trap 'exit 9' USR1; trap '' TERM; while true; do sleep 0.1; done", check=True)
-    time.sleep(0.3)
+        "trap 'exit 9' USR1; trap '' TERM; echo ready; while true; do sleep 0.1; done", check=True)
+    wait_for_log(cli, n, "ready")
     start = time.time()
     assert cli("stop", n).returncode == 0
     assert time.time() - start < 3
     assert json.loads(cli("inspect", n).stdout)[0]["State"]["ExitCode"] == 9
     m = names()
     cli("run", "-d", "--name", m, "--stop-timeout", "1", "busybox", "sh", "-c",
-        "trap '' TERM; while true; do sleep 0.1; done", check=True)
-    time.sleep(0.3)
+        "trap '' TERM; echo ready; while true; do sleep 0.1; done", check=True)
+    wait_for_log(cli, m, "ready")
     start = time.time()
     assert cli("stop", m).returncode == 0
     assert 0.9 < time.time() - start < 5

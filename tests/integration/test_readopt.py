@@ -12,10 +12,10 @@ def test_kill9_daemon_and_readopt(fresh_daemon):
     docker = lambda *a, **kw: run(["docker", *a], d, **kw)
     docker("run", "-d", "--name", "survivor", "busybox", "sh", "-c",
            "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.2; done", check=True)
-    docker("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 1; exit 5", check=True)
-    time.sleep(0.5)
+    docker("run", "-d", "--name", "quitter", "busybox", "sh", "-c", "sleep 2; exit 5", check=True)
+    time.sleep(0.3)
     d.stop(signal.SIGKILL)
-    time.sleep(1.5)          # quitter exits while no daemon runs
+    time.sleep(3)            # quitter exits while no daemon runs
     d.start()
     ps = docker("ps", "--format", "{{.Names}} {{.State}}").stdout
     assert "survivor running" in ps
