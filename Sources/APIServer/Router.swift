@@ -10,12 +10,15 @@ public final class Router: Sendable {
     let containers: any ContainerBackend
     let images: any ImageBackend
     let system: any SystemBackend
+    let execs: any ExecBackend
     let logger: Logger
 
-    public init(containers: any ContainerBackend, images: any ImageBackend, system: any SystemBackend, logger: Logger) {
+    public init(containers: any ContainerBackend, images: any ImageBackend, system: any SystemBackend,
+                execs: any ExecBackend, logger: Logger) {
         self.containers = containers
         self.images = images
         self.system = system
+        self.execs = execs
         self.logger = logger
     }
 
@@ -75,6 +78,8 @@ public final class Router: Sendable {
             if try await routeContainers(r, segs, out, hijacker) { return }
         case (_, "images"):
             if try await routeImages(r, segs, out) { return }
+        case (_, "exec"):
+            if try await routeExec(r, segs, out, hijacker) { return }
         default:
             break
         }

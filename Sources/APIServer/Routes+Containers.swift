@@ -60,6 +60,8 @@ extension Router {
             out.send(status: .ok, body: nil)
         case ("GET", "logs"):
             try await logs(r, id, out)
+        case ("POST", "exec"):
+            try await createExec(r, container: id, out)
         default:
             return false
         }

@@ -114,3 +114,21 @@ public protocol SystemBackend: Sendable {
     /// Where the transport may spool large request bodies.
     var temporaryDirectory: String { get }
 }
+
+/// What the transport needs of an exec start.
+public struct ExecStartOptions: Sendable {
+    public var detach = false
+    public var consoleSize: (rows: UInt16, cols: UInt16)?
+    public init() {}
+}
+
+public protocol ExecBackend: Sendable {
+    func createExec(container: String, config: ExecConfig) async throws -> String
+    /// Whether the exec has a TTY (framing) and whether it is known; throws notFound.
+    func execHasTTY(_ id: String) async throws -> Bool
+    /// Starts the process. Detached: returns nil at once. Otherwise output flows to `sink`
+    /// until the process ends; the returned input takes the client's stdin.
+    func startExec(_ id: String, options: ExecStartOptions, sink: any StreamSink) async throws -> (any AttachInput)?
+    func resizeExec(_ id: String, height: Int, width: Int) async throws
+    func inspectExec(_ id: String) async throws -> ExecInspect
+}

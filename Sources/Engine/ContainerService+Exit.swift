@@ -8,6 +8,8 @@ extension ContainerService {
         switch event {
         case .output(let stream, let bytes):
             c.deliverOutput(stream: stream, bytes)
+        case .execStarted, .execOutput, .execExited, .execFailed:
+            handleExecEvent(event)
         case .started(let pid):
             let k = c.live.withLock { l -> CheckedContinuation<Int32, any Error>? in
                 defer { l.startContinuation = nil }
@@ -90,6 +92,7 @@ extension ContainerService {
         // the close) and waiters learn the exit code; the rootfs and state.json follow.
         // A start or removal in the meantime waits for `exitInProgress` to clear.
         for s in subs { s.sink.finish() }
+        endExecs(of: c, forget: false)
         let response = c.waitResponse()
         if c.hostConfig.AutoRemove != true {
             for w in waiters { w.fulfil(response) }

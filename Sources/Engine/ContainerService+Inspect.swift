@@ -36,6 +36,8 @@ extension ContainerService {
                 "LowerDir": "", "MergedDir": c.rootfs, "UpperDir": c.dir + "/rw/upper", "WorkDir": c.dir + "/rw/work",
             ]),
             Config: c.record.config, NetworkSettings: net)
+        let execIDs = runningExecIDs(of: c)
+        out.ExecIDs = execIDs.isEmpty ? nil : execIDs
         if let ld = try? await blocking({ [images] () -> String in
             let img = try images.resolve(c.record.imageID)
             return images.layerDiffPaths(for: img).joined(separator: ":")

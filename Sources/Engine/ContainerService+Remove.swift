@@ -57,6 +57,7 @@ extension ContainerService {
             }
         }
         unregister(c)
+        endExecs(of: c, forget: true)
         Task.detached { [self] in
             await c.waitShimGone(seconds: 10)
             _ = try? await blocking { [self] in

@@ -77,33 +77,13 @@ extension ContainerService {
             let networkMode = host.NetworkMode ?? "default"
             try writeEtcFiles(c, hostname: hostname, hostNetwork: networkMode == "host")
 
-            let user = try UserResolver.resolve(cfg.User ?? "", rootfs: c.rootfs)
-            var env = cfg.Env ?? []
-            func has(_ k: String) -> Bool { env.contains { $0.hasPrefix(k + "=") } }
-            if !has("PATH") { env.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0) }
-            if !has("HOSTNAME") { env.insert("HOSTNAME=\(hostname)", at: 1) }
-            if c.tty && !has("TERM") { env.append("TERM=xterm") }
-
-            var binds = [
-                ContainerRuntimeConfig.BindMount(source: c.dir + "/resolv.conf", destination: "/etc/resolv.conf"),
-                ContainerRuntimeConfig.BindMount(source: c.dir + "/hostname", destination: "/etc/hostname"),
-                ContainerRuntimeConfig.BindMount(source: c.dir + "/hosts", destination: "/etc/hosts"),
-            ]
-            if networkMode == "host" { binds.removeAll { $0.destination == "/etc/hostname" } }
             var console: ContainerRuntimeConfig.ConsoleSize?
             if c.tty, let cs = host.ConsoleSize, cs.count == 2, cs[0] > 0, cs[1] > 0 {
                 console = .init(rows: UInt16(clamping: cs[0]), cols: UInt16(clamping: cs[1]))
             }
-            let rc = ContainerRuntimeConfig(
-                id: c.id, rootfs: c.rootfs, args: [c.record.path] + c.record.args, env: env,
-                cwd: (cfg.WorkingDir ?? "").isEmpty ? "/" : cfg.WorkingDir!,
-                uid: user.uid, gid: user.gid, additionalGids: user.additionalGids,
-                tty: c.tty, consoleSize: console, hostname: networkMode == "host" ? "" : hostname,
-                readonlyRootfs: host.ReadonlyRootfs ?? false,
-                network: networkMode == "host" ? .host : .none,
-                bindMounts: binds, capAdd: host.CapAdd ?? [], capDrop: host.CapDrop ?? [],
-                privileged: host.Privileged ?? false,
-                shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024)
+            let rc = try runtimeConfig(c, args: [c.record.path] + c.record.args, extraEnv: [], user: cfg.User ?? "",
+                                       cwd: cfg.WorkingDir ?? "", tty: c.tty, console: console,
+                                       privileged: host.Privileged ?? false)
             let spec = try SpecBuilder.build(rc)
             try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600, durable: false)
             // A leftover from a previous run would be read as this run's result.
@@ -119,6 +99,37 @@ extension ContainerService {
             teardownRootfs(c)
             throw error
         }
+    }
+
+    /// The runtime view of the container, for its own process or for an exec (which runs
+    /// with the same environment, capabilities and profile, plus its own overrides).
+    func runtimeConfig(_ c: Container, args: [String], extraEnv: [String], user userSpec: String, cwd: String,
+                       tty: Bool, console: ContainerRuntimeConfig.ConsoleSize?, privileged: Bool) throws -> ContainerRuntimeConfig {
+        let cfg = c.record.config
+        let host = c.hostConfig
+        let hostname = cfg.Hostname ?? String(c.id.prefix(12))
+        let networkMode = host.NetworkMode ?? "default"
+        let user = try UserResolver.resolve(userSpec, rootfs: c.rootfs)
+        var env = mergeEnv(image: cfg.Env ?? [], user: extraEnv)
+        func has(_ k: String) -> Bool { env.contains { $0.hasPrefix(k + "=") } }
+        if !has("PATH") { env.insert("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", at: 0) }
+        if !has("HOSTNAME") { env.insert("HOSTNAME=\(hostname)", at: 1) }
+        if tty && !has("TERM") { env.append("TERM=xterm") }
+        var binds = [
+            ContainerRuntimeConfig.BindMount(source: c.dir + "/resolv.conf", destination: "/etc/resolv.conf"),
+            ContainerRuntimeConfig.BindMount(source: c.dir + "/hostname", destination: "/etc/hostname"),
+            ContainerRuntimeConfig.BindMount(source: c.dir + "/hosts", destination: "/etc/hosts"),
+        ]
+        if networkMode == "host" { binds.removeAll { $0.destination == "/etc/hostname" } }
+        return ContainerRuntimeConfig(
+            id: c.id, rootfs: c.rootfs, args: args, env: env, cwd: cwd.isEmpty ? "/" : cwd,
+            uid: user.uid, gid: user.gid, additionalGids: user.additionalGids,
+            tty: tty, consoleSize: console, hostname: networkMode == "host" ? "" : hostname,
+            readonlyRootfs: host.ReadonlyRootfs ?? false,
+            network: networkMode == "host" ? .host : .none,
+            bindMounts: binds, capAdd: host.CapAdd ?? [], capDrop: host.CapDrop ?? [],
+            privileged: privileged,
+            shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024)
     }
 
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf live in the container's directory

@@ -13,6 +13,7 @@ public final class ContainerService: Sendable {
     let images: ImageStore
     let logger: Logger
     let index = Mutex(Index())
+    let execs = Mutex<[String: ExecSession]>([:])
 
     struct Index {
         var byID: [String: Container] = [:]

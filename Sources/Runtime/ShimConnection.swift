@@ -93,13 +93,22 @@ public final class ShimConnection: Sendable {
         onEvent(.closed)
     }
 
-    /// Sends one command. Large stdin payloads are split into 1 MiB frames.
+    /// Sends one command. Large stdin payloads (also an exec's) are split into 1 MiB frames.
     public func send(_ c: ShimCommand) throws {
         if case .stdin(let data) = c, data.count > Self.maxStdinFrame {
             var off = 0
             while off < data.count {
                 let end = min(off + Self.maxStdinFrame, data.count)
                 try send(.stdin(Array(data[off..<end])))
+                off = end
+            }
+            return
+        }
+        if case .execStdin(let id, let data) = c, data.count > Self.maxStdinFrame {
+            var off = 0
+            while off < data.count {
+                let end = min(off + Self.maxStdinFrame, data.count)
+                try send(.execStdin(id: id, Array(data[off..<end])))
                 off = end
             }
             return

@@ -74,6 +74,8 @@ extension Shim {
             if initPid > 0 && (phase == .created || phase == .starting || phase == .running) {
                 _ = kill(initPid, sig)
             }
+        case .execStart, .execStdin, .execCloseStdin, .execResize:
+            handleExec(cmd)
         }
     }
 

@@ -44,8 +44,13 @@ extension Shim {
             } else if phase == .running || phase == .created {
                 initExited(code)
             }
-        } else if initPid == 0 {
-            // The container's init can exit before `runc run` exits and names it.
+        } else if let e = execs.first(where: { $0.runcPid == pid }) {
+            execRuncFinished(e, code)
+        } else if let e = execs.first(where: { $0.pid == pid && $0.started }) {
+            execProcessExited(e, code)
+        } else if initPid == 0 || execs.contains(where: { $0.runcPid != 0 }) {
+            // The container's init can exit before `runc run` exits and names it; an exec's
+            // process before `runc exec` does.
             unknownExits[pid] = code
         }
     }
@@ -113,6 +118,7 @@ extension Shim {
             close(fd)
         }
         stdoutFD = -1; stderrFD = -1; ptyFD = -1
+        endExecs()
         let info = ExitInfo(exitCode: initStatus ?? 128, finishedAt: Timestamp.now().rfc3339Nano,
                             oomKilled: oomKilled())
         record(info)

@@ -39,6 +39,8 @@ final class Shim {
     /// has told us its pid).
     var unknownExits: [pid_t: Int32] = [:]
     var exitInfo: ExitInfo?
+    /// `docker exec` processes, from `execStart` until `execExited` or `execFailed`.
+    var execs: [ExecProcess] = []
     var failure: String?
     var memoryEventsPath: String?
 
@@ -182,6 +184,8 @@ final class Shim {
     /// loop allocates nothing per turn).
     enum Source {
         case signal, listener, console, client(ShimClient), stdout, stderr, pty, stdin
+        case execStdout(ExecProcess), execStderr(ExecProcess), execPty(ExecProcess)
+        case execStdin(ExecProcess), execConsole(ExecProcess)
     }
 
     func loop() -> Never {
@@ -191,7 +195,8 @@ final class Shim {
             if phase == .done && (!clients.contains { $0.hasPending } || monotonicMillis() >= exitDeadline) {
                 finishAndExit()
             }
-            if phase == .draining && (!outputOpen || monotonicMillis() >= drainDeadline) {
+            finishExecsIfDone()
+            if phase == .draining && ((!outputOpen && !execsBusy) || monotonicMillis() >= drainDeadline) {
                 finishExit()
                 continue
             }
@@ -212,10 +217,21 @@ final class Shim {
             if stderrFD >= 0 { watch(stderrFD, POLLIN, .stderr) }
             if ptyFD >= 0 { watch(ptyFD, POLLIN | (stdinQueue.isEmpty ? 0 : POLLOUT), .pty) }
             if stdinFD >= 0 && !stdinQueue.isEmpty { watch(stdinFD, POLLOUT, .stdin) }
+            for e in execs {
+                if e.stdoutFD >= 0 { watch(e.stdoutFD, POLLIN, .execStdout(e)) }
+                if e.stderrFD >= 0 { watch(e.stderrFD, POLLIN, .execStderr(e)) }
+                if e.ptyFD >= 0 { watch(e.ptyFD, POLLIN | (e.stdinQueue.isEmpty ? 0 : POLLOUT), .execPty(e)) }
+                if e.stdinFD >= 0 && !e.stdinQueue.isEmpty { watch(e.stdinFD, POLLOUT, .execStdin(e)) }
+                if e.consoleListenFD >= 0 { watch(e.consoleListenFD, POLLIN, .execConsole(e)) }
+            }
 
             var timeout: Int32 = -1
             if phase == .draining { timeout = Int32(clamping: max(0, drainDeadline - monotonicMillis())) }
             if phase == .done { timeout = Int32(clamping: max(0, exitDeadline - monotonicMillis())) }
+            if let d = nextExecDeadline {
+                let t = Int32(clamping: max(0, d - monotonicMillis()))
+                if timeout < 0 || t < timeout { timeout = t }
+            }
             let n = poll(&fds, nfds_t(fds.count), timeout)
             if n < 0 {
                 if errno == EINTR { continue }
@@ -235,6 +251,13 @@ final class Shim {
                 case .pty:
                     if ev & Int16(POLLOUT) != 0 { flushStdin() }
                     if ev & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readOutput(stream: 1) }
+                case .execStdout(let e): readExecOutput(e, stream: 1)
+                case .execStderr(let e): readExecOutput(e, stream: 2)
+                case .execStdin(let e): flushExecStdin(e)
+                case .execConsole(let e): acceptExecConsole(e)
+                case .execPty(let e):
+                    if ev & Int16(POLLOUT) != 0 { flushExecStdin(e) }
+                    if ev & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readExecOutput(e, stream: 1) }
                 }
             }
             clients.removeAll { c in

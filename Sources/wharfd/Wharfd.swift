@@ -99,7 +99,8 @@ struct Wharfd: AsyncParsableCommand {
         let pidPath = pidfile ?? file.pidfile ?? (config.execRoot + "/wharfd.pid")
         try AtomicFile.write("\(getpid())\n", to: pidPath)
 
-        let router = Router(containers: engine.containers, images: engine.images, system: engine.system, logger: logger)
+        let router = Router(containers: engine.containers, images: engine.images, system: engine.system,
+                            execs: engine.containers, logger: logger)
         let server = HTTPServer(router: router, spoolDirectory: config.tmpDir, logger: logger)
         let channels: [any Channel]
         do {

@@ -85,3 +85,19 @@ final class FakeSystem: SystemBackend {
     }
     var temporaryDirectory: String { "/tmp" }
 }
+
+final class FakeExecs: ExecBackend {
+    func createExec(container: String, config: ExecConfig) async throws -> String {
+        guard container == "c1" else { throw WharfError.notFound("No such container: \(container)") }
+        return "e1"
+    }
+    func execHasTTY(_ id: String) async throws -> Bool {
+        guard id == "e1" else { throw WharfError.notFound("No such exec instance: \(id)") }
+        return false
+    }
+    func startExec(_ id: String, options: ExecStartOptions, sink: any StreamSink) async throws -> (any AttachInput)? {
+        options.detach ? nil : EchoInput(sink: sink)
+    }
+    func resizeExec(_ id: String, height: Int, width: Int) async throws {}
+    func inspectExec(_ id: String) async throws -> ExecInspect { throw WharfError.notFound("No such exec instance: \(id)") }
+}

@@ -9,7 +9,7 @@ final class RouterTests: XCTestCase {
 
     override func setUp() async throws {
         path = "/tmp/wharf-unit-api-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let router = Router(containers: FakeContainers(), images: FakeImages(), system: FakeSystem(),
+        let router = Router(containers: FakeContainers(), images: FakeImages(), system: FakeSystem(), execs: FakeExecs(),
                             logger: Logger(label: "test"))
         server = HTTPServer(router: router, spoolDirectory: "/tmp", logger: Logger(label: "test"))
         _ = try await server.bind(["unix://" + path])
@@ -91,6 +91,17 @@ final class RouterTests: XCTestCase {
         XCTAssertFalse(old.contains("Content-Type"))
         let none = try request("GET /containers/c1/logs HTTP/1.1\r\nConnection: close\r\n\r\n")
         XCTAssertTrue(none.contains("you must choose at least one stream"))
+    }
+
+    func testExecRoutes() throws {
+        let missing = try request("GET /exec/nope/json HTTP/1.1\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(missing.hasPrefix("HTTP/1.1 404"))
+        XCTAssertTrue(missing.contains(#"{"message":"No such exec instance: nope"}"#))
+        let created = try request("POST /containers/c1/exec HTTP/1.1\r\nContent-Length: 14\r\nConnection: close\r\n\r\n{\"Cmd\":[\"ls\"]}")
+        XCTAssertTrue(created.hasPrefix("HTTP/1.1 201"))
+        XCTAssertTrue(created.contains(#"{"Id":"e1"}"#))
+        let detached = try request("POST /exec/e1/start HTTP/1.1\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"Detach\":true}")
+        XCTAssertTrue(detached.hasPrefix("HTTP/1.1 200 OK"))
     }
 
     func testQueryDecoding() {

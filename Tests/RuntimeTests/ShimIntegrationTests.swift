@@ -147,6 +147,169 @@ final class ShimIntegrationTests: XCTestCase {
         XCTAssertEqual(seen.first, .state(.running(pid: run.pid ?? -1)))
         XCTAssertTrue(seen.contains { if case .exited(let i) = $0 { i.exitCode == 0 } else { false } })
     }
+
+    // MARK: - exec
+
+    /// A running `sleep 30` container to exec into.
+    func sleeper() throws -> ContainerRun {
+        let run = try fixture.launch(args: ["sleep", "30"])
+        try run.connection.send(.start)
+        try run.waitFor { evs in evs.contains { if case .started = $0 { true } else { false } } }
+        return run
+    }
+
+    /// Kills the container and checks that no exec outlives it and no exec file is left.
+    func finish(_ run: ContainerRun) throws {
+        try run.connection.send(.kill(SIGKILL))
+        _ = try run.waitForExit()
+        XCTAssertEqual(run.exitInfo?.exitCode, 137)
+        try run.waitForShimGone()
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.options.bundle).filter { $0.hasPrefix("exec-") }
+        XCTAssertEqual(left, [])
+    }
+
+    func testExecEchoHi() throws {
+        let run = try sleeper()
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "e1", args: ["echo", "hi"])))
+        let end = try run.waitForExec("e1")
+        XCTAssertEqual(end, .execExited(id: "e1", exitCode: 0))
+        XCTAssertEqual(run.execOutput("e1", stream: 1), Array("hi\n".utf8))
+        XCTAssertEqual(run.execOutput("e1", stream: 2), [])
+        // Started first, with the process's pid, then output, then the exit.
+        let mine = run.events.withLock { $0.filter { $0.execID == "e1" } }
+        guard case .execStarted(_, let pid) = mine.first else { return XCTFail("\(mine)") }
+        XCTAssertGreaterThan(pid, 0)
+        XCTAssertNotEqual(pid, run.pid)
+        XCTAssertEqual(mine.last, .execExited(id: "e1", exitCode: 0))
+        // Docker never logs exec output.
+        let log = (try? String(contentsOfFile: run.options.logPath, encoding: .utf8)) ?? ""
+        XCTAssertFalse(log.contains("hi"), log)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.options.bundle + "/exec-e1.json"))
+        try finish(run)
+    }
+
+    func testExecStdinAndExitCode() throws {
+        let run = try sleeper()
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "cat", args: ["sh", "-c", "cat; echo err >&2; exit 3"],
+                                                                   stdin: true)))
+        // Input may arrive before the process runs: it waits in the pipe.
+        try run.connection.send(.execStdin(id: "cat", Array("ping\n".utf8)))
+        try run.waitFor { _ in run.execOutput("cat", stream: 1) == Array("ping\n".utf8) }
+        try run.connection.send(.execStdin(id: "cat", Array("pong\n".utf8)))
+        try run.connection.send(.execCloseStdin(id: "cat"))
+        XCTAssertEqual(try run.waitForExec("cat"), .execExited(id: "cat", exitCode: 3))
+        XCTAssertEqual(run.execOutput("cat", stream: 1), Array("ping\npong\n".utf8))
+        XCTAssertEqual(run.execOutput("cat", stream: 2), Array("err\n".utf8))
+        XCTAssertEqual(run.output(stream: 1), [])  // nothing leaks into the container's output
+        try finish(run)
+    }
+
+    func testExecMissingBinaryFails() throws {
+        let run = try sleeper()
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "nope", args: ["nope"])))
+        XCTAssertEqual(try run.waitForExec("nope"),
+                       .execFailed(id: "nope", message: #"OCI runtime exec failed: exec failed: unable to start container process: exec: "nope": executable file not found in $PATH: unknown"#,
+                                   exitCode: 127))
+        // runc's error text is never shown as output.
+        let mine = run.events.withLock { $0.filter { $0.execID == "nope" } }
+        XCTAssertEqual(mine.count, 1, "\(mine)")
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "abs", args: ["/no/such"])))
+        guard case .execFailed(_, let message, let code) = try run.waitForExec("abs") else { return XCTFail() }
+        XCTAssertEqual(code, 127)
+        XCTAssertTrue(message.hasPrefix("OCI runtime exec failed: exec failed: unable to start container process: "), message)
+        XCTAssertTrue(message.hasSuffix("no such file or directory: unknown"), message)
+        // The container goes on.
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "ok", args: ["true"])))
+        XCTAssertEqual(try run.waitForExec("ok"), .execExited(id: "ok", exitCode: 0))
+        try finish(run)
+    }
+
+    func testExecTTYAndResize() throws {
+        let run = try sleeper()
+        var req = try fixture.execRequest(run, id: "t1", args: ["stty", "size"], tty: true)
+        req.process.consoleSize = RuntimeSpecBox(height: 33, width: 77)
+        try run.connection.send(.execStart(req))
+        XCTAssertEqual(try run.waitForExec("t1"), .execExited(id: "t1", exitCode: 0))
+        XCTAssertEqual(String(decoding: run.execOutput("t1", stream: 1), as: UTF8.self), "33 77\r\n")
+
+        // Resized after the start, then asked.
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "t2", args: ["sh", "-c", "read x; echo got:$x; stty size; exit 5"],
+                                                                   tty: true, stdin: true)))
+        try run.waitFor { evs in evs.contains { if case .execStarted("t2", _) = $0 { true } else { false } } }
+        try run.connection.send(.execResize(id: "t2", rows: 40, cols: 100))
+        try run.connection.send(.execStdin(id: "t2", Array("go\r".utf8)))
+        XCTAssertEqual(try run.waitForExec("t2"), .execExited(id: "t2", exitCode: 5))
+        let text = String(decoding: run.execOutput("t2", stream: 1), as: UTF8.self)
+        XCTAssertTrue(text.contains("got:go\r\n40 100\r\n"), text)
+        try finish(run)
+    }
+
+    func testConcurrentExecs() throws {
+        let run = try sleeper()
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "a", args: ["sh", "-c", "sleep 0.3; echo a; exit 1"])))
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "b", args: ["sh", "-c", "echo b1; sleep 0.1; echo b2"])))
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "c", args: ["cat"], stdin: true)))
+        XCTAssertEqual(try run.waitForExec("b"), .execExited(id: "b", exitCode: 0))
+        XCTAssertEqual(try run.waitForExec("a"), .execExited(id: "a", exitCode: 1))
+        try run.connection.send(.execStdin(id: "c", Array("c\n".utf8)))
+        try run.connection.send(.execCloseStdin(id: "c"))
+        XCTAssertEqual(try run.waitForExec("c"), .execExited(id: "c", exitCode: 0))
+        XCTAssertEqual(run.execOutput("a", stream: 1), Array("a\n".utf8))
+        XCTAssertEqual(run.execOutput("b", stream: 1), Array("b1\nb2\n".utf8))
+        XCTAssertEqual(run.execOutput("c", stream: 1), Array("c\n".utf8))
+        // The same ID can be used again once the previous exec is over.
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "a", args: ["echo", "again"])))
+        try run.waitFor { evs in evs.filter { if case .execExited("a", _) = $0 { true } else { false } }.count == 2 }
+        XCTAssertEqual(run.execOutput("a", stream: 1), Array("a\nagain\n".utf8))
+        try finish(run)
+    }
+
+    func testExecEndsWithTheContainer() throws {
+        let run = try sleeper()
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "long", args: ["sleep", "100"])))
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "tty", args: ["sleep", "100"], tty: true)))
+        try run.waitFor { evs in
+            evs.filter { if case .execStarted = $0 { true } else { false } }.count == 2
+        }
+        let t0 = Date()
+        try run.connection.send(.kill(SIGKILL))
+        let events = try run.waitForExit()
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 3)
+        // Both execs are reported (killed with the pid namespace), before the container's exit.
+        let exitIndex = events.firstIndex { if case .exited = $0 { true } else { false } }!
+        for id in ["long", "tty"] {
+            let i = events.firstIndex { $0 == .execExited(id: id, exitCode: 137) }
+            XCTAssertNotNil(i, "\(events)")
+            XCTAssertLessThan(i ?? .max, exitIndex)
+        }
+        try run.waitForShimGone()
+    }
+
+    func testExecRefusedWhenNotRunning() throws {
+        let run = try fixture.launch(args: ["sleep", "30"])
+        // Not started yet (`runc run` may still be running): refused.
+        try run.connection.send(.execStart(try fixture.execRequest(run, id: "early", args: ["true"])))
+        let end = try run.waitForExec("early")
+        if case .execFailed(_, let message, let code) = end {
+            XCTAssertEqual(message, "Container \(run.options.id) is not running")
+            XCTAssertEqual(code, 126)
+        } else {
+            // runc was fast enough: the container already ran.
+            XCTAssertEqual(end, .execExited(id: "early", exitCode: 0))
+        }
+        try run.connection.send(.start)
+        try run.waitFor { evs in evs.contains { if case .started = $0 { true } else { false } } }
+        try finish(run)
+    }
+}
+
+extension ShimEvent {
+    var execID: String? {
+        switch self {
+        case .execStarted(let id, _), .execOutput(let id, _, _), .execExited(let id, _), .execFailed(let id, _, _): id
+        default: nil
+        }
+    }
 }
 
 /// One container run: its connection and everything it reported.
@@ -190,6 +353,29 @@ final class ContainerRun: @unchecked Sendable {
         }
         XCTFail("timed out; events: \(events.withLock { $0 })")
         throw WharfTestError.timeout
+    }
+
+    func execOutput(_ id: String, stream: UInt8) -> [UInt8] {
+        events.withLock { evs in
+            evs.flatMap { e -> [UInt8] in
+                if case .execOutput(let i, let s, let b) = e, i == id, s == stream { return b }
+                return []
+            }
+        }
+    }
+
+    /// The exec's `execExited` or `execFailed` (the first one for that ID).
+    func waitForExec(_ id: String) throws -> ShimEvent {
+        func end(_ evs: [ShimEvent]) -> ShimEvent? {
+            evs.first { e in
+                switch e {
+                case .execExited(let i, _), .execFailed(let i, _, _): i == id
+                default: false
+                }
+            }
+        }
+        try waitFor { end($0) != nil }
+        return end(events.withLock { $0 })!
     }
 
     func waitForExit() throws -> [ShimEvent] {
@@ -246,7 +432,7 @@ final class ContainerFixture: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: f.rootfs + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: f.runtimeRoot, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: f.rootfs + "/bin/busybox")
-        for applet in ["sh", "echo", "cat", "sleep", "true", "ls", "yes", "head"] {
+        for applet in ["sh", "echo", "cat", "sleep", "true", "ls", "yes", "head", "stty"] {
             try FileManager.default.createSymbolicLink(atPath: f.rootfs + "/bin/" + applet, withDestinationPath: "busybox")
         }
         return f
@@ -277,6 +463,19 @@ final class ContainerFixture: @unchecked Sendable {
         let run = ContainerRun(options: o, connection: try ShimConnection.launch(o))
         runs.append(run)
         return run
+    }
+
+    /// An exec of `args` with the container's own process settings (as Docker's exec
+    /// inherits the container's capabilities, environment and user).
+    func execRequest(_ run: ContainerRun, id: String, args: [String], tty: Bool = false,
+                     stdin: Bool = false) throws -> ExecRequest {
+        let spec = try JSONDecoder().decode(RuntimeSpec.self,
+                                            from: Data(contentsOf: URL(fileURLWithPath: run.options.bundle + "/config.json")))
+        var p = try XCTUnwrap(spec.process)
+        p.args = args
+        p.terminal = tty
+        p.consoleSize = nil
+        return ExecRequest(id: id, process: p, tty: tty, stdin: stdin)
     }
 
     func cleanUp() {
