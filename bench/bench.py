@@ -158,6 +158,10 @@ def main():
         report("docker run --rm --network none busybox true", med, 0.2)
         med = alternate(targets, args.runs, lambda t: t.timed("ps", "-a"))
         report("docker ps -a", med)
+        for t in targets:
+            t.docker("run", "-d", "--name", "bench-exec", "busybox", "sleep", "1000")
+        med = alternate(targets, args.runs, lambda t: t.timed("exec", "bench-exec", "true"))
+        report("docker exec C true", med, 0.5)
         # 20 MB of log lines: 200,000 lines of 100 bytes.
         for t in targets:
             t.docker("run", "--name", "bench-logs", "busybox", "sh", "-c",
