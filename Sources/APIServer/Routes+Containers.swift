@@ -14,6 +14,9 @@ extension Router {
                 let name = r.query["name"].flatMap { $0.isEmpty ? nil : $0 }
                 out.json(try await containers.create(name: name, request: req, apiVersion: r.version), status: .created)
                 return true
+            case ("POST", "prune"):
+                out.json(try await containers.prune(filters: try Filters(query: r.query["filters"])))
+                return true
             case ("GET", "json"):
                 var o = ListContainersOptions()
                 o.all = r.query.bool("all")
@@ -62,6 +65,18 @@ extension Router {
             try await logs(r, id, out)
         case ("POST", "exec"):
             try await createExec(r, container: id, out)
+        case ("POST", "pause"):
+            try await containers.pause(id)
+            out.empty()
+        case ("POST", "unpause"):
+            try await containers.unpause(id)
+            out.empty()
+        case ("POST", "rename"):
+            guard let name = r.query["name"], !name.isEmpty else { throw WharfError.invalid("name cannot be empty") }
+            try await containers.rename(id, to: name)
+            out.empty()
+        case ("GET", "top"):
+            out.json(try await containers.top(id, psArgs: r.query["ps_args"]))
         default:
             return false
         }

@@ -90,6 +90,11 @@ public protocol ContainerBackend: Sendable {
     /// Whether the container has a TTY: attach framing depends on it.
     func hasTTY(_ id: String) async throws -> Bool
     func resize(_ id: String, height: Int, width: Int) async throws
+    func pause(_ id: String) async throws
+    func unpause(_ id: String) async throws
+    func rename(_ id: String, to name: String) async throws
+    func top(_ id: String, psArgs: String?) async throws -> ContainerTopResponse
+    func prune(filters: Filters) async throws -> ContainerPruneResponse
 }
 
 public struct ImportOptions: Sendable {

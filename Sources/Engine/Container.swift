@@ -30,6 +30,8 @@ struct ContainerStateRecord: Codable, Sendable {
     var startedAt: Timestamp = .zero
     var finishedAt: Timestamp = .zero
     var restartCount = 0
+    /// Frozen by `docker pause` (optional: state files from before it existed lack it).
+    var paused: Bool?
 }
 
 /// A client attached to the container's output until the next exit.
@@ -57,6 +59,8 @@ final class Container: Sendable {
 
     struct Live {
         var state = ContainerStateRecord()
+        /// The current name: the record's, until a rename.
+        var name = ""
         var shim: ShimConnection?
         /// The shim process still exists (it deletes runc's state after the exit); the
         /// bundle must not be removed before it is gone.
@@ -86,7 +90,7 @@ final class Container: Sendable {
         self.dir = dir
         self.bundle = bundle
         self.socketPath = socketPath
-        self.live = Mutex(Live(state: state))
+        self.live = Mutex(Live(state: state, name: record.name))
     }
 
     var id: String { record.id }
@@ -96,6 +100,8 @@ final class Container: Sendable {
     var rootfs: String { bundle + "/rootfs" }
 
     var isRunning: Bool { live.withLock { $0.state.status == .running } }
+    var isPaused: Bool { live.withLock { $0.state.paused == true } }
+    var name: String { live.withLock { $0.name } }
 
     func persistState() throws {
         try persistLock.withLock { _ in

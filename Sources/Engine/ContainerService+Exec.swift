@@ -71,6 +71,7 @@ extension ContainerService: ExecBackend {
         let c = try lookup(ref)
         guard let cmd = config.Cmd, !cmd.isEmpty else { throw WharfError.invalid("No exec command specified") }
         guard c.isRunning else { throw WharfError.conflict("Container \(c.id) is not running") }
+        if c.isPaused { throw WharfError.conflict("Container \(ref) is paused, unpause the container before exec") }
         let id = ContainerID.generate()
         execs.withLock { $0[id] = ExecSession(id: id, container: c, config: config) }
         return id

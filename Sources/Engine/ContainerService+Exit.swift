@@ -71,6 +71,7 @@ extension ContainerService {
             l.state.status = neverRan ? .created : .exited
             l.state.exitCode = info.exitCode
             l.state.oomKilled = info.oomKilled
+            l.state.paused = false
             l.state.pid = 0
             if let e = info.error { l.state.error = e }
             l.state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()

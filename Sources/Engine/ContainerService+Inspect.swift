@@ -11,7 +11,7 @@ extension ContainerService {
         let (removing, starting) = c.live.withLock { ($0.removing, $0.starting) }
         let status = statusString(s, removing: removing, starting: starting)
         let st = ContainerState(
-            Status: status, Running: s.status == .running, Paused: false, Restarting: false,
+            Status: status, Running: s.status == .running, Paused: s.paused == true, Restarting: false,
             OOMKilled: s.oomKilled, Dead: s.status == .dead, Pid: Int(s.pid), ExitCode: Int(s.exitCode),
             Error: s.error, StartedAt: s.startedAt.rfc3339Nano, FinishedAt: s.finishedAt.rfc3339Nano)
         var net = NetworkSettings()
@@ -30,7 +30,7 @@ extension ContainerService {
             Id: c.id, Created: c.record.created.rfc3339Nano, Path: c.record.path, Args: c.record.args, State: st,
             Image: c.record.imageID,
             ResolvConfPath: c.dir + "/resolv.conf", HostnamePath: c.dir + "/hostname", HostsPath: c.dir + "/hosts",
-            LogPath: c.hostConfig.LogConfig?.`Type` == "none" ? "" : c.logPath, Name: "/" + c.record.name,
+            LogPath: c.hostConfig.LogConfig?.`Type` == "none" ? "" : c.logPath, Name: "/" + c.name,
             RestartCount: s.restartCount, HostConfig: c.hostConfig,
             GraphDriver: GraphDriverData(Name: "overlay2", Data: [
                 "LowerDir": "", "MergedDir": c.rootfs, "UpperDir": c.dir + "/rw/upper", "WorkDir": c.dir + "/rw/work",
@@ -55,7 +55,7 @@ extension ContainerService {
         if removing { return "removing" }
         switch s.status {
         case .created: return "created"
-        case .running: return "running"
+        case .running: return s.paused == true ? "paused" : "running"
         case .exited: return "exited"
         case .dead: return "dead"
         }

@@ -32,7 +32,7 @@ extension ContainerService {
             if !matches(c, s, status: status, o.filters, exitedCodes: exitedCodes, ancestorIDs: ancestorIDs) { continue }
             let command = ([c.record.path] + c.record.args).joined(separator: " ")
             var row = ContainerSummary(
-                Id: c.id, Names: ["/" + c.record.name], Image: c.record.imageName, ImageID: c.record.imageID,
+                Id: c.id, Names: ["/" + c.name], Image: c.record.imageName, ImageID: c.record.imageID,
                 Command: command, Created: c.record.created.seconds, Labels: c.record.config.Labels ?? [:],
                 State: status, Status: humanStatus(s, removing: removing, now: now),
                 NetworkMode: c.hostConfig.NetworkMode ?? "default")
@@ -52,7 +52,7 @@ extension ContainerService {
     private func matches(_ c: Container, _ s: ContainerStateRecord, status: String, _ f: Filters,
                          exitedCodes: [Int32], ancestorIDs: Set<String>) -> Bool {
         if !f["id"].isEmpty && !f["id"].contains(where: { c.id.hasPrefix($0) }) { return false }
-        if !f["name"].isEmpty && !f["name"].contains(where: { Self.nameMatches(pattern: $0, name: c.record.name) }) {
+        if !f["name"].isEmpty && !f["name"].contains(where: { Self.nameMatches(pattern: $0, name: c.name) }) {
             return false
         }
         if !f["status"].isEmpty && !f["status"].contains(status) { return false }
@@ -86,7 +86,7 @@ extension ContainerService {
         if removing { return "Removal In Progress" }
         switch s.status {
         case .created: return "Created"
-        case .running: return "Up " + HumanTime.since(s.startedAt, now: now)
+        case .running: return "Up " + HumanTime.since(s.startedAt, now: now) + (s.paused == true ? " (Paused)" : "")
         case .exited:
             if s.finishedAt.isZero { return "Created" }
             return "Exited (\(s.exitCode)) \(HumanTime.since(s.finishedAt, now: now)) ago"

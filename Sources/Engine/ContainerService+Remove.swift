@@ -52,7 +52,7 @@ extension ContainerService {
         let graveyard = config.containersDir + "/.removing-" + c.id
         try await blocking { [self] in
             self.teardownRootfs(c)
-            if rename(c.dir, graveyard) != 0 && errno != ENOENT {
+            if Glibc.rename(c.dir, graveyard) != 0 && errno != ENOENT {
                 throw WharfError.internalError(errnoMessage("rename", c.dir, errno))
             }
         }

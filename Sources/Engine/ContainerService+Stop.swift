@@ -19,11 +19,13 @@ extension ContainerService {
         let waiter = registerWaiter(c, .nextExit)
         guard let waiter else { return }
         signalContainer(c, signal)
+        try? await thaw(c)
         if timeout >= 0 {
             let exited = await waitWithTimeout(waiter, seconds: Double(timeout))
             if exited { return }
             logger.debug("container \(c.id) did not stop within \(timeout)s; sending SIGKILL")
             signalContainer(c, SIGKILL)
+            try? await thaw(c)
             // SIGKILL of the init kills the whole pid namespace; if the shim is gone the
             // exit may never be reported, so do not wait forever.
             if await waitWithTimeout(waiter, seconds: 10) { return }

@@ -45,14 +45,15 @@ public final class ContainerService: Sendable {
     func register(_ c: Container) {
         index.withLock { idx in
             idx.byID[c.id] = c
-            idx.names[c.record.name] = c.id
+            idx.names[c.name] = c.id
         }
     }
 
     func unregister(_ c: Container) {
         index.withLock { idx in
             idx.byID[c.id] = nil
-            if idx.names[c.record.name] == c.id { idx.names[c.record.name] = nil }
+            let n = c.name
+            if idx.names[n] == c.id { idx.names[n] = nil }
         }
     }
 

@@ -22,3 +22,34 @@ enum HumanTime {
         duration(seconds: max(0, now.seconds - t.seconds))
     }
 }
+
+extension HumanTime {
+    /// Go durations as Docker's `until` filters take them ("10m", "1h30m", "24h"): that long ago.
+    static func parseAgo(_ s: String, now: Timestamp = .now()) -> Timestamp? {
+        var total: Double = 0
+        var number = ""
+        var sawUnit = false
+        let units: [String: Double] = ["ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600]
+        var chars = Array(s)[...]
+        while let c = chars.first {
+            if c.isNumber || c == "." {
+                number.append(c)
+                chars = chars.dropFirst()
+                continue
+            }
+            var unit = String(c)
+            chars = chars.dropFirst()
+            if let n = chars.first, n.isLetter, units[unit + String(n)] != nil {
+                unit += String(n)
+                chars = chars.dropFirst()
+            }
+            guard let v = Double(number), let m = units[unit] else { return nil }
+            total += v * m
+            number = ""
+            sawUnit = true
+        }
+        guard sawUnit, number.isEmpty else { return nil }
+        let secs = Int64(total)
+        return Timestamp(seconds: now.seconds - secs, nanoseconds: now.nanoseconds)
+    }
+}

@@ -62,7 +62,7 @@ public final class SystemService: SystemBackend {
     func runtimeVersion() async -> (version: String, commit: String) {
         if let v = runtimeVersionCache.withLock({ $0 }) { return v }
         let path = config.runtimes[config.runtime] ?? config.runtime
-        let out = (try? await blocking { try Spawn.run(path, ["--version"]) }).map { String(decoding: $0.stdout, as: UTF8.self) } ?? ""
+        let out = (try? await blocking { try Spawn.run(path, [path, "--version"]) }).map { String(decoding: $0.stdout, as: UTF8.self) } ?? ""
         var version = "", commit = ""
         for line in out.split(separator: "\n") {
             if line.hasPrefix("runc version ") || line.hasPrefix("crun version ") { version = String(line.split(separator: " ").last ?? "") }

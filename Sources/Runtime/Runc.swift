@@ -62,6 +62,10 @@ public struct Runc: Sendable {
         try check(globalArgs + ["kill"] + (all ? ["--all"] : []) + [id, String(signal)])
     }
 
+    /// `runc pause` / `runc resume`: the cgroup freezer (v1) or cgroup.freeze (v2).
+    public func pause(id: String) throws { try check(globalArgs + ["pause", id]) }
+    public func resume(id: String) throws { try check(globalArgs + ["resume", id]) }
+
     public func delete(id: String, force: Bool = false) throws {
         try check(deleteArguments(id: id, force: force))
     }

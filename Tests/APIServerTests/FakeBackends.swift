@@ -43,6 +43,11 @@ final class FakeContainers: ContainerBackend {
     }
     func hasTTY(_ id: String) async throws -> Bool { try known(id); return false }
     func resize(_ id: String, height: Int, width: Int) async throws { _ = try known(id) }
+    func pause(_ id: String) async throws { _ = try known(id) }
+    func unpause(_ id: String) async throws { _ = try known(id) }
+    func rename(_ id: String, to name: String) async throws { _ = try known(id) }
+    func top(_ id: String, psArgs: String?) async throws -> ContainerTopResponse { try known(id); return .init(Titles: [], Processes: []) }
+    func prune(filters: Filters) async throws -> ContainerPruneResponse { .init(ContainersDeleted: nil, SpaceReclaimed: 0) }
 
     @discardableResult
     private func known(_ id: String) throws -> String {
