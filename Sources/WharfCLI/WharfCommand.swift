@@ -9,7 +9,7 @@ public struct WharfCommand: ParsableCommand {
         subcommands: [
             Run.self, Create.self, Start.self, PS.self, Logs.self, Stop.self, Kill.self, Restart.self, Remove.self,
             Inspect.self, Wait.self, Attach.self, Exec.self, Images.self, Import.self, Tag.self, RemoveImage.self,
-            Version.self, Info.self,
+            Version.self, Info.self, Pause.self, Unpause.self, Rename.self, Top.self, ContainerGroup.self,
         ]
     )
 

@@ -11,45 +11,45 @@ def docker(daemon, *args, **kw):
     return run(["docker", *args], daemon, **kw)
 
 
-def test_pause_unpause(daemon, names):
+def test_pause_unpause(cli, names):
     n = names("pz")
-    docker(daemon, "run", "-d", "--name", n, "busybox", "sh", "-c",
+    cli("run", "-d", "--name", n, "busybox", "sh", "-c",
            "i=0; while true; do echo $i; i=$((i+1)); sleep 0.1; done", check=True)
     time.sleep(0.5)
-    assert docker(daemon, "pause", n).returncode == 0
-    info = json.loads(docker(daemon, "inspect", n).stdout)[0]["State"]
+    assert cli("pause", n).returncode == 0
+    info = json.loads(cli("inspect", n).stdout)[0]["State"]
     assert info["Status"] == "paused" and info["Paused"] is True and info["Running"] is True
-    assert "(Paused)" in docker(daemon, "ps", "--filter", "name=" + n, "--format", "{{.Status}}").stdout
-    p = docker(daemon, "pause", n)
+    assert "(Paused)" in cli("ps", "--filter", "name=" + n, "--format", "{{.Status}}").stdout
+    p = cli("pause", n)
     assert p.returncode != 0 and "is already paused" in p.stderr
-    p = docker(daemon, "exec", n, "true")
+    p = cli("exec", n, "true")
     assert p.returncode != 0 and "is paused, unpause the container before exec" in p.stderr
-    before = docker(daemon, "logs", n).stdout
+    before = cli("logs", n).stdout
     time.sleep(0.5)
-    assert docker(daemon, "logs", n).stdout == before       # frozen: no new output
-    assert docker(daemon, "unpause", n).returncode == 0
+    assert cli("logs", n).stdout == before       # frozen: no new output
+    assert cli("unpause", n).returncode == 0
     time.sleep(0.5)
-    assert len(docker(daemon, "logs", n).stdout) > len(before)
-    p = docker(daemon, "unpause", n)
+    assert len(cli("logs", n).stdout) > len(before)
+    p = cli("unpause", n)
     assert p.returncode != 0 and "is not paused" in p.stderr
     # A paused container can still be stopped and removed.
-    assert docker(daemon, "pause", n).returncode == 0
-    assert docker(daemon, "rm", "-f", n).returncode == 0
+    assert cli("pause", n).returncode == 0
+    assert cli("rm", "-f", n).returncode == 0
 
 
-def test_rename(daemon, names):
+def test_rename(cli, names):
     a, b, c = names(), names(), names()
-    docker(daemon, "create", "--name", a, "busybox", "true", check=True)
-    docker(daemon, "create", "--name", c, "busybox", "true", check=True)
-    assert docker(daemon, "rename", a, b).returncode == 0
-    assert json.loads(docker(daemon, "inspect", b).stdout)[0]["Name"] == "/" + b
-    assert docker(daemon, "inspect", a).returncode != 0
-    p = docker(daemon, "rename", b, c)
+    cli("create", "--name", a, "busybox", "true", check=True)
+    cli("create", "--name", c, "busybox", "true", check=True)
+    assert cli("rename", a, b).returncode == 0
+    assert json.loads(cli("inspect", b).stdout)[0]["Name"] == "/" + b
+    assert cli("inspect", a).returncode != 0
+    p = cli("rename", b, c)
     assert p.returncode != 0 and "Error when allocating new name: Conflict." in p.stderr
-    p = docker(daemon, "rename", b, "bad name")
+    p = cli("rename", b, "bad name")
     assert p.returncode != 0 and "Invalid container name" in p.stderr
     # The old name is free again.
-    docker(daemon, "create", "--name", a, "busybox", "true", check=True)
+    cli("create", "--name", a, "busybox", "true", check=True)
 
 
 def test_rename_survives_restart(fresh_daemon):
@@ -61,19 +61,19 @@ def test_rename_survives_restart(fresh_daemon):
     assert json.loads(docker(d, "inspect", "after").stdout)[0]["Name"] == "/after"
 
 
-def test_top(daemon, names):
+def test_top(cli, names):
     n = names()
-    docker(daemon, "run", "-d", "--name", n, "busybox", "sh", "-c", "sleep 1000", check=True)
-    p = docker(daemon, "top", n)
+    cli("run", "-d", "--name", n, "busybox", "sh", "-c", "sleep 1000", check=True)
+    p = cli("top", n)
     assert p.returncode == 0
     assert "UID" in p.stdout and "sleep 1000" in p.stdout
-    p = docker(daemon, "top", n, "-o", "pid,comm")
+    p = cli("top", n, "-o", "pid,comm")
     lines = p.stdout.split("\n")
     assert lines[0].split() == ["PID", "COMMAND"]
     assert any(l.split()[-1:] == ["sleep"] or l.split()[-1:] == ["sh"] for l in lines[1:] if l)
     stopped = names()
-    docker(daemon, "create", "--name", stopped, "busybox", "true", check=True)
-    p = docker(daemon, "top", stopped)
+    cli("create", "--name", stopped, "busybox", "true", check=True)
+    p = cli("top", stopped)
     assert p.returncode != 0 and "is not running" in p.stderr
 
 
