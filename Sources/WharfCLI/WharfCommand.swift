@@ -18,6 +18,30 @@ public struct WharfCommand: ParsableCommand {
 
 /// The entry point the `wharf` executable calls.
 public enum WharfMain {
+    /// `wharf`, `wharf help`, `wharf --help`, `wharf help CMD` and `wharf CMD --help`. Handled
+    /// here because some commands take their arguments verbatim (`run`'s command line) and
+    /// `-h` means --hostname for run and create, as in docker.
+    static func helpText(for args: [String]) -> String? {
+        let commands = WharfCommand.configuration.subcommands
+        func named(_ n: String) -> (any ParsableCommand.Type)? {
+            commands.first { ($0.configuration.commandName ?? String(describing: $0).lowercased()) == n }
+        }
+        if args.isEmpty || args == ["help"] || args == ["--help"] || args == ["-h"] {
+            return WharfCommand.helpMessage() + "\n"
+        }
+        if args.count == 2, args[0] == "help", let c = named(args[1]) {
+            return WharfCommand.helpMessage(for: c) + "\n"
+        }
+        // `--help` among a command's own flags (before its positional arguments).
+        if let first = args.first, let c = named(first) {
+            for a in args.dropFirst() {
+                if a == "--help" { return WharfCommand.helpMessage(for: c) + "\n" }
+                if !a.hasPrefix("-") { break }
+            }
+        }
+        return nil
+    }
+
     /// Runs the CLI on `arguments` (without the program name) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         var args = arguments
@@ -46,6 +70,10 @@ public enum WharfMain {
             }
         }
         args = normalizeBooleans(args)
+        if let help = helpText(for: args) {
+            Output.out(help)
+            return 0
+        }
         let command: any ParsableCommand
         do {
             command = try WharfCommand.parseAsRoot(args)

@@ -62,3 +62,15 @@ import WharfClient
         #expect(throws: CLIError.self) { try DetachKeys.parse("ctrl-1") }
     }
 }
+
+@Suite struct HelpTests {
+    @Test func helpForRootAndCommands() throws {
+        #expect(WharfMain.helpText(for: [])?.contains("SUBCOMMANDS:") == true)
+        #expect(WharfMain.helpText(for: ["help"])?.contains("SUBCOMMANDS:") == true)
+        #expect(WharfMain.helpText(for: ["run", "--help"])?.contains("USAGE: wharf run") == true)
+        #expect(WharfMain.helpText(for: ["help", "ps"])?.contains("USAGE: wharf ps") == true)
+        // After the image, --help belongs to the container's command.
+        #expect(WharfMain.helpText(for: ["run", "busybox", "ls", "--help"]) == nil)
+        #expect(WharfMain.helpText(for: ["ps", "-a"]) == nil)
+    }
+}
