@@ -114,9 +114,7 @@ extension ContainerService {
         case let m:
             throw WharfError.notFound("network \(m) not found")
         }
-        if let mem = h.Memory, mem > 0, mem < 6 * 1024 * 1024 {
-            throw WharfError.invalid("Minimum memory limit allowed is 6MB")
-        }
+        try HostRuntimeOptions.validate(h)
         if let rp = h.RestartPolicy?.Name, !["", "no", "always", "on-failure", "unless-stopped"].contains(rp) {
             throw WharfError.invalid("invalid restart policy: unknown policy '\(rp)'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
         }

@@ -121,15 +121,23 @@ extension ContainerService {
             ContainerRuntimeConfig.BindMount(source: c.dir + "/hosts", destination: "/etc/hosts"),
         ]
         if networkMode == "host" { binds.removeAll { $0.destination == "/etc/hostname" } }
+        let security = try HostRuntimeOptions.security(host.SecurityOpt ?? [])
+        var groups = user.additionalGids
+        for g in host.GroupAdd ?? [] {
+            let gid = try UserResolver.group(g, rootfs: c.rootfs)
+            if !groups.contains(gid) { groups.append(gid) }
+        }
         return ContainerRuntimeConfig(
             id: c.id, rootfs: c.rootfs, args: args, env: env, cwd: cwd.isEmpty ? "/" : cwd,
-            uid: user.uid, gid: user.gid, additionalGids: user.additionalGids,
+            uid: user.uid, gid: user.gid, additionalGids: groups,
             tty: tty, consoleSize: console, hostname: networkMode == "host" ? "" : hostname,
             readonlyRootfs: host.ReadonlyRootfs ?? false,
             network: networkMode == "host" ? .host : .none,
             bindMounts: binds, capAdd: host.CapAdd ?? [], capDrop: host.CapDrop ?? [],
-            privileged: privileged,
-            shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024)
+            privileged: privileged, seccomp: security.seccomp, noNewPrivileges: security.noNewPrivileges,
+            rlimits: HostRuntimeOptions.rlimits(host),
+            shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024,
+            sysctls: host.Sysctls ?? [:], resources: HostRuntimeOptions.resources(host))
     }
 
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf live in the container's directory

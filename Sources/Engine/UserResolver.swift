@@ -57,6 +57,16 @@ enum UserResolver {
         return Resolved(uid: uid, gid: gid, additionalGids: extra)
     }
 
+    /// `--group-add`: a gid, or a group name from the container's /etc/group.
+    static func group(_ spec: String, rootfs: String) throws -> UInt32 {
+        if let n = UInt32(spec) { return n }
+        guard let row = readTable(rootfs + "/etc/group").first(where: { $0.first == spec && $0.count > 2 }),
+              let g = UInt32(row[2]) else {
+            throw WharfError.invalid("Unable to find group \(spec): no matching entries in group file")
+        }
+        return g
+    }
+
     private static func readTable(_ path: String) -> [[String]] {
         var st = stat()
         guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 4 << 20,

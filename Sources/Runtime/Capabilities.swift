@@ -42,14 +42,24 @@ public enum Capabilities {
         return out
     }
 
+    /// What "all" can mean here: the capabilities in this process's own bounding set. A
+    /// sandboxed host may lack some (this one has no CAP_SYS_RESOURCE), and asking runc for
+    /// one the daemon does not hold fails the whole start. Docker asks the kernel the same way.
+    public static let available: [String] = {
+        guard let status = try? FS.readString("/proc/self/status"),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapBnd:") }),
+              let mask = UInt64(line.split(separator: "\t").last ?? "", radix: 16) else { return all }
+        return all.enumerated().filter { mask & (1 << UInt64($0.offset)) != 0 }.map(\.element)
+    }()
+
     /// The container's capability set (moby `caps.TweakCapabilities`).
     public static func effective(add: [String], drop: [String], privileged: Bool) throws -> [String] {
-        if privileged { return all }
+        if privileged { return available }
         if add.isEmpty && drop.isEmpty { return dockerDefault }
         let adds = try normalize(add)
         let drops = try normalize(drop)
         if adds.contains("ALL") {
-            return all.filter { !drops.contains($0) }
+            return available.filter { !drops.contains($0) }
         }
         if drops.contains("ALL") {
             return adds

@@ -117,8 +117,29 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var PidsLimit: Int64?
     public var GroupAdd: [String]?
     public var Sysctls: [String: String]?
+    public var MemorySwap: Int64?
+    public var MemoryReservation: Int64?
+    public var MemorySwappiness: Int64?
+    public var OomKillDisable: Bool?
+    public var CpuQuota: Int64?
+    public var CpuPeriod: Int64?
+    public var CpusetCpus: String?
+    public var CpusetMems: String?
+    public var Ulimits: [Ulimit]?
 
     public init() {}
+}
+
+/// `--ulimit nofile=1024:2048` → `{"Name":"nofile","Soft":1024,"Hard":2048}`.
+public struct Ulimit: Codable, Sendable, Equatable {
+    public var Name: String
+    public var Soft: Int64
+    public var Hard: Int64
+    public init(Name: String, Soft: Int64, Hard: Int64) {
+        self.Name = Name
+        self.Soft = Soft
+        self.Hard = Hard
+    }
 }
 
 public struct EndpointSettings: Codable, Sendable, Equatable {
