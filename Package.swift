@@ -42,7 +42,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "WharfCLI", dependencies: [
-            "WharfAPI", "WharfClient", "CWharf", "WharfCore",
+            "WharfAPI", "WharfClient", "CWharf", "WharfCore", "Archive",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "wharfd", dependencies: [

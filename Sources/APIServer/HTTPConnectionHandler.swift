@@ -91,7 +91,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let loop = context.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: loop)
         let clientKeepAlive = head.isKeepAlive
-        let responder = Responder(channel: channel) { keepAlive in
+        let responder = Responder(channel: channel, isHead: head.method == .HEAD) { keepAlive in
             loop.execute {
                 let me = loopBound.value
                 me.inFlight = false

@@ -19,8 +19,13 @@ public final class Responder: Sendable {
         var closeHandlers: [@Sendable () -> Void] = []
     }
 
-    init(channel: any Channel, onComplete: @escaping @Sendable (Bool) -> Void) {
+    /// A HEAD response carries the headers of its GET, never a body (the client would read
+    /// those bytes as the next response).
+    let isHead: Bool
+
+    init(channel: any Channel, isHead: Bool = false, onComplete: @escaping @Sendable (Bool) -> Void) {
         self.channel = channel
+        self.isHead = isHead
         self.onComplete = onComplete
     }
 
@@ -82,7 +87,7 @@ public final class Responder: Sendable {
         }
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: h)
         channel.write(HTTPServerResponsePart.head(head), promise: nil)
-        if let body, !body.isEmpty {
+        if let body, !body.isEmpty, !isHead {
             channel.write(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         }
         let done = onComplete
@@ -109,10 +114,11 @@ public final class Responder: Sendable {
 
     /// Starts a chunked response and flushes the head at once (wait, logs, events and
     /// progress streams depend on the client seeing headers before any data).
-    public func startStream(status: HTTPResponseStatus = .ok, contentType: String?) {
+    public func startStream(status: HTTPResponseStatus = .ok, contentType: String?, extraHeaders: [(String, String)] = []) {
         guard claimHead() else { return }
         var h = Responder.standardHeaders()
         if let contentType { h.add(name: "Content-Type", value: contentType) }
+        for (k, v) in extraHeaders { h.add(name: k, value: v) }
         h.add(name: "Transfer-Encoding", value: "chunked")
         channel.writeAndFlush(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: h)), promise: nil)
     }

@@ -75,12 +75,42 @@ extension Router {
             guard let name = r.query["name"], !name.isEmpty else { throw WharfError.invalid("name cannot be empty") }
             try await containers.rename(id, to: name)
             out.empty()
+        case ("HEAD", "archive"):
+            let stat = try await containers.statArchivePath(id, path: try archivePath(r))
+            out.send(status: .ok, headers: [("X-Docker-Container-Path-Stat", stat.headerValue),
+                                            ("Content-Type", "application/json")], body: nil)
+        case ("GET", "archive"):
+            let path = try archivePath(r)
+            try await containers.getArchive(id, path: path) { stat in
+                let sink = ResponderSink(responder: out)
+                sink.tty = true
+                out.startStream(contentType: "application/x-tar", extraHeaders: [("X-Docker-Container-Path-Stat", stat.headerValue)])
+                return sink
+            }
+        case ("PUT", "archive"):
+            guard case .file(let tarPath) = r.body else { throw WharfError.invalid("archive upload needs a tar body") }
+            try await containers.putArchive(id, path: try archivePath(r), tarPath: tarPath,
+                                            noOverwriteDirNonDir: r.query.bool("noOverwriteDirNonDir"),
+                                            copyUIDGID: r.query.bool("copyUIDGID"))
+            out.send(status: .ok, body: nil)
+        case ("GET", "export"):
+            let sink = ResponderSink(responder: out)
+            sink.tty = true
+            out.startStream(contentType: "application/octet-stream")
+            try await containers.export(id, sink: sink)
+        case ("GET", "changes"):
+            out.json(try await containers.changes(id))
         case ("GET", "top"):
             out.json(try await containers.top(id, psArgs: r.query["ps_args"]))
         default:
             return false
         }
         return true
+    }
+
+    private func archivePath(_ r: APIRequest) throws -> String {
+        guard let p = r.query["path"], !p.isEmpty else { throw WharfError.invalid("path is required") }
+        return p
     }
 
     private func wait(_ r: APIRequest, _ id: String, _ out: Responder) async throws {

@@ -95,6 +95,11 @@ public protocol ContainerBackend: Sendable {
     func rename(_ id: String, to name: String) async throws
     func top(_ id: String, psArgs: String?) async throws -> ContainerTopResponse
     func prune(filters: Filters) async throws -> ContainerPruneResponse
+    func statArchivePath(_ id: String, path: String) async throws -> PathStat
+    func getArchive(_ id: String, path: String, begin: @escaping @Sendable (PathStat) -> any StreamSink) async throws
+    func putArchive(_ id: String, path: String, tarPath: String, noOverwriteDirNonDir: Bool, copyUIDGID: Bool) async throws
+    func export(_ id: String, sink: any StreamSink) async throws
+    func changes(_ id: String) async throws -> [ContainerChange]
 }
 
 public struct ImportOptions: Sendable {

@@ -48,6 +48,11 @@ final class FakeContainers: ContainerBackend {
     func rename(_ id: String, to name: String) async throws { _ = try known(id) }
     func top(_ id: String, psArgs: String?) async throws -> ContainerTopResponse { try known(id); return .init(Titles: [], Processes: []) }
     func prune(filters: Filters) async throws -> ContainerPruneResponse { .init(ContainersDeleted: nil, SpaceReclaimed: 0) }
+    func statArchivePath(_ id: String, path: String) async throws -> PathStat { try known(id); throw WharfError.notFound("x") }
+    func getArchive(_ id: String, path: String, begin: @escaping @Sendable (PathStat) -> any StreamSink) async throws { try known(id) }
+    func putArchive(_ id: String, path: String, tarPath: String, noOverwriteDirNonDir: Bool, copyUIDGID: Bool) async throws { try known(id) }
+    func export(_ id: String, sink: any StreamSink) async throws { try known(id); sink.finish() }
+    func changes(_ id: String) async throws -> [ContainerChange] { try known(id); return [] }
 
     @discardableResult
     private func known(_ id: String) throws -> String {
