@@ -74,6 +74,8 @@ public final class Router: Sendable {
             return out.json(await system.version())
         case ("GET", "info") where segs.count == 1:
             return out.json(await system.info())
+        case ("GET", "events") where segs.count == 1:
+            return try await events(r, out)
         case (_, "containers"):
             if try await routeContainers(r, segs, out, hijacker) { return }
         case (_, "images"):

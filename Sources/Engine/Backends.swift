@@ -121,6 +121,8 @@ public protocol ImageBackend: Sendable {
 public protocol SystemBackend: Sendable {
     func version() async -> SystemVersion
     func info() async -> SystemInfo
+    /// `GET /events`: past events since `since`, then live ones.
+    func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription
     /// Where the transport may spool large request bodies.
     var temporaryDirectory: String { get }
 }

@@ -32,6 +32,8 @@ struct ContainerStateRecord: Codable, Sendable {
     var restartCount = 0
     /// Frozen by `docker pause` (optional: state files from before it existed lack it).
     var paused: Bool?
+    /// Stopped by the user (stop or kill): restart policies leave it alone until a start.
+    var manuallyStopped: Bool?
 }
 
 /// A client attached to the container's output until the next exit.
@@ -67,6 +69,10 @@ final class Container: Sendable {
         var shimAlive = false
         /// processExit is between recording the exit and releasing the rootfs.
         var exitInProgress = false
+        /// Waiting to be started again by its restart policy.
+        var restarting = false
+        /// The next restart's delay (Docker's back-off: 100 ms doubling to 1 min).
+        var restartDelayMillis: Int64 = 100
         var subscribers: [AttachSubscriber] = []
         var waiters: [Waiter] = []
         var pendingStdin: [[UInt8]] = []

@@ -80,6 +80,7 @@ extension ContainerService {
             throw error
         }
         index.withLock { $0.byID[id] = c }
+        emit(c, "create")
         logger.debug("created container \(id) (\(finalName))")
         return ContainerCreateResponse(Id: id, Warnings: [])
     }
@@ -115,6 +116,7 @@ extension ContainerService {
             throw WharfError.notFound("network \(m) not found")
         }
         try HostRuntimeOptions.validate(h)
+        try Self.validateRestartPolicy(h)
         if let rp = h.RestartPolicy?.Name, !["", "no", "always", "on-failure", "unless-stopped"].contains(rp) {
             throw WharfError.invalid("invalid restart policy: unknown policy '\(rp)'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'")
         }

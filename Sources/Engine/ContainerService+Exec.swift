@@ -74,6 +74,7 @@ extension ContainerService: ExecBackend {
         if c.isPaused { throw WharfError.conflict("Container \(ref) is paused, unpause the container before exec") }
         let id = ContainerID.generate()
         execs.withLock { $0[id] = ExecSession(id: id, container: c, config: config) }
+        emit(c, "exec_create: " + cmd.joined(separator: " "), ["execID": id])
         return id
     }
 
@@ -128,6 +129,7 @@ extension ContainerService: ExecBackend {
             session.finish(exitCode: 126)
             throw WharfError.internalError("exec: \(WharfError.from(error).message)")
         }
+        emit(c, "exec_start: " + (cfg.Cmd ?? []).joined(separator: " "), ["execID": id])
         return options.detach ? nil : ExecInput(session: session, attachStdin: cfg.AttachStdin ?? false)
     }
 
@@ -167,7 +169,10 @@ extension ContainerService: ExecBackend {
             let sink = (try? execSession(id))?.state.withLock { $0.sink }
             sink?.write(stream == 2 ? .stderr : .stdout, bytes)
         case .execExited(let id, let code):
-            (try? execSession(id))?.finish(exitCode: Int(code))
+            if let s = try? execSession(id) {
+                s.finish(exitCode: Int(code))
+                emit(s.container, "exec_die", ["execID": id, "exitCode": String(code)])
+            }
         case .execFailed(let id, let message, _):
             // Docker reports a failed exec inside the stream, and always with code 126
             // (moby's exec start error path), whatever the cause.

@@ -107,9 +107,13 @@ extension ContainerService {
             // With --rm the client waits for `removed`; keep next-exit waiters in step.
             for w in waiters { w.fulfil(response) }
         }
+        if info.oomKilled { emit(c, "oom") }
+        emit(c, "die", ["exitCode": String(info.exitCode)])
         logger.debug("container \(c.id) exited with \(info.exitCode)")
         if c.hostConfig.AutoRemove == true {
             try? await removeStopped(c)
+        } else {
+            scheduleRestartIfNeeded(c, exitCode: info.exitCode)
         }
     }
 

@@ -8,10 +8,10 @@ extension ContainerService {
     public func inspect(_ ref: String, size: Bool) async throws -> ContainerInspect {
         let c = try lookup(ref)
         let s = c.state
-        let (removing, starting) = c.live.withLock { ($0.removing, $0.starting) }
-        let status = statusString(s, removing: removing, starting: starting)
+        let (removing, starting, restarting) = c.live.withLock { ($0.removing, $0.starting, $0.restarting) }
+        let status = statusString(s, removing: removing, starting: starting, restarting: restarting)
         let st = ContainerState(
-            Status: status, Running: s.status == .running, Paused: s.paused == true, Restarting: false,
+            Status: status, Running: s.status == .running, Paused: s.paused == true, Restarting: restarting,
             OOMKilled: s.oomKilled, Dead: s.status == .dead, Pid: Int(s.pid), ExitCode: Int(s.exitCode),
             Error: s.error, StartedAt: s.startedAt.rfc3339Nano, FinishedAt: s.finishedAt.rfc3339Nano)
         var net = NetworkSettings()
@@ -51,8 +51,9 @@ extension ContainerService {
         return out
     }
 
-    func statusString(_ s: ContainerStateRecord, removing: Bool, starting: Bool) -> String {
+    func statusString(_ s: ContainerStateRecord, removing: Bool, starting: Bool, restarting: Bool = false) -> String {
         if removing { return "removing" }
+        if restarting { return "restarting" }
         switch s.status {
         case .created: return "created"
         case .running: return s.paused == true ? "paused" : "running"

@@ -19,22 +19,24 @@ extension ContainerService {
             if let img = try? await blocking({ [images] in try images.resolve(a) }) { ancestorIDs.insert(img.id.string) }
         }
         let all = o.all || !o.filters["status"].isEmpty || !o.filters["exited"].isEmpty || (o.limit ?? 0) > 0
-        var rows: [(Container, ContainerStateRecord, Bool)] = self.all.map { c in
-            let (s, removing) = c.live.withLock { ($0.state, $0.removing) }
-            return (c, s, removing)
+        var rows: [(Container, ContainerStateRecord, Bool, Bool)] = self.all.map { c in
+            let (s, removing, restarting) = c.live.withLock { ($0.state, $0.removing, $0.restarting) }
+            return (c, s, removing, restarting)
         }
         rows.sort { $0.0.record.created > $1.0.record.created }
         let now = Timestamp.now()
         var out: [ContainerSummary] = []
-        for (c, s, removing) in rows {
-            let status = statusString(s, removing: removing, starting: false)
+        for (c, s, removing, restarting) in rows {
+            let status = statusString(s, removing: removing, starting: false, restarting: restarting)
             if !all && s.status != .running { continue }
             if !matches(c, s, status: status, o.filters, exitedCodes: exitedCodes, ancestorIDs: ancestorIDs) { continue }
             let command = ([c.record.path] + c.record.args).joined(separator: " ")
             var row = ContainerSummary(
                 Id: c.id, Names: ["/" + c.name], Image: c.record.imageName, ImageID: c.record.imageID,
                 Command: command, Created: c.record.created.seconds, Labels: c.record.config.Labels ?? [:],
-                State: status, Status: humanStatus(s, removing: removing, now: now),
+                State: status, Status: restarting
+                    ? "Restarting (\(s.exitCode)) \(HumanTime.since(s.finishedAt, now: now)) ago"
+                    : humanStatus(s, removing: removing, now: now),
                 NetworkMode: c.hostConfig.NetworkMode ?? "default")
             let mode = c.hostConfig.NetworkMode ?? "default"
             row.NetworkSettings = .init(Networks: [(mode == "default" ? "bridge" : mode): EndpointSettings()])

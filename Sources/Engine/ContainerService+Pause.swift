@@ -19,6 +19,7 @@ extension ContainerService {
         try await blocking { try r.pause(id: c.id) }
         c.live.withLock { $0.state.paused = true }
         c.persistInBackground()
+        emit(c, "pause")
     }
 
     public func unpause(_ ref: String) async throws {
@@ -38,6 +39,7 @@ extension ContainerService {
         try await blocking { try r.resume(id: c.id) }
         c.live.withLock { $0.state.paused = false }
         c.persistInBackground()
+        emit(c, "unpause")
     }
 
     public func rename(_ ref: String, to newName: String) async throws {
@@ -53,8 +55,10 @@ extension ContainerService {
             idx.names[name] = c.id
             c.live.withLock { $0.name = name }
         }
+        let oldName = c.record.name
         var record = c.record
         record.name = name
+        defer { emit(c, "rename", ["oldName": "/" + oldName]) }
         let updated = record
         try await blocking { try AtomicFile.write(APIJSON.encode(updated), to: c.dir + "/config.json", mode: 0o600) }
     }

@@ -58,6 +58,7 @@ extension ContainerService {
         }
         unregister(c)
         endExecs(of: c, forget: true)
+        emit(c, "destroy")
         Task.detached { [self] in
             await c.waitShimGone(seconds: 10)
             _ = try? await blocking { [self] in

@@ -53,6 +53,8 @@ extension ContainerService {
         }
         c.live.withLock { l in
             l.state.status = .running
+            l.state.manuallyStopped = false
+            l.restarting = false
             l.state.pid = pid
             l.state.startedAt = .now()
             l.state.exitCode = 0
@@ -61,6 +63,7 @@ extension ContainerService {
             l.state.finishedAt = .zero
         }
         c.persistInBackground()
+        emit(c, "start")
         logger.debug("started container \(c.id) pid \(pid)")
     }
 

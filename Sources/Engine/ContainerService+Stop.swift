@@ -8,10 +8,20 @@ import Glibc
 extension ContainerService {
     public func stop(_ ref: String, signal: String?, timeout: Int?) async throws {
         let c = try lookup(ref)
+        let wasRestarting = c.live.withLock { l -> Bool in
+            l.state.manuallyStopped = true
+            defer { l.restarting = false }
+            return l.restarting
+        }
+        if wasRestarting {
+            c.persistInBackground()
+            return
+        }
         guard c.isRunning else { throw WharfError(.notModified, "container already stopped") }
         let sig = try Signals.parse(signal ?? c.record.config.StopSignal ?? "SIGTERM")
         let t = timeout ?? c.record.config.StopTimeout ?? 10
         try await stopRunning(c, signal: sig, timeout: t)
+        emit(c, "stop")
     }
 
     /// The stop signal, then SIGKILL once the timeout passes (a negative timeout waits forever).
@@ -41,7 +51,11 @@ extension ContainerService {
         guard c.isRunning else {
             throw WharfError.conflict("Cannot kill container: \(ref): Container \(c.id) is not running")
         }
+        c.live.withLock { $0.state.manuallyStopped = true }
         signalContainer(c, sig)
+        emit(c, "kill", ["signal": String(sig)])
+        // A frozen container gets the signal when it thaws; Docker thaws it for a kill.
+        if sig == SIGKILL { try? await thaw(c) }
     }
 
     public func restart(_ ref: String, signal: String?, timeout: Int?) async throws {
@@ -53,6 +67,7 @@ extension ContainerService {
             await c.waitExitProcessed()
         }
         try await start(c.id)
+        emit(c, "restart")
     }
 
     func signalContainer(_ c: Container, _ sig: Int32) {

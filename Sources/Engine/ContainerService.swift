@@ -12,6 +12,7 @@ public final class ContainerService: Sendable {
     let config: EngineConfig
     let images: ImageStore
     let logger: Logger
+    let events: EventBus
     let index = Mutex(Index())
     let execs = Mutex<[String: ExecSession]>([:])
 
@@ -20,9 +21,10 @@ public final class ContainerService: Sendable {
         var names: [String: String] = [:]   // name → id
     }
 
-    init(config: EngineConfig, images: ImageStore, logger: Logger) {
+    init(config: EngineConfig, images: ImageStore, events: EventBus, logger: Logger) {
         self.config = config
         self.images = images
+        self.events = events
         self.logger = logger
     }
 
@@ -55,6 +57,15 @@ public final class ContainerService: Sendable {
             let n = c.name
             if idx.names[n] == c.id { idx.names[n] = nil }
         }
+    }
+
+    /// A container event with Docker's attributes: image, name, the labels, and `extra`.
+    func emit(_ c: Container, _ action: String, _ extra: [String: String] = [:]) {
+        var attrs = c.record.config.Labels ?? [:]
+        attrs["image"] = c.record.imageName
+        attrs["name"] = c.name
+        for (k, v) in extra { attrs[k] = v }
+        events.publish(type: "container", action: action, id: c.id, attributes: attrs)
     }
 
     /// Used by rmi: which container uses this image.

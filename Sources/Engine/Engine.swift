@@ -9,6 +9,7 @@ public final class Engine: Sendable {
     public let containers: ContainerService
     public let images: ImageService
     public let system: SystemService
+    public let events: EventBus
     let lock: FileLock
 
     public init(config: EngineConfig, logger: Logger) throws {
@@ -22,10 +23,13 @@ public final class Engine: Sendable {
         try FS.mkdirAll(config.socketsDir, mode: 0o700)
         self.config = config
         let store = try ImageStore(root: config.dataRoot)
-        let cs = ContainerService(config: config, images: store, logger: logger)
+        let bus = EventBus()
+        events = bus
+        let cs = ContainerService(config: config, images: store, events: bus, logger: logger)
         containers = cs
-        images = ImageService(store: store) { id in cs.containerUsing(imageID: id) }
-        system = SystemService(config: config, containers: cs, images: store)
+        images = ImageService(store: store, events: bus) { id in cs.containerUsing(imageID: id) }
+        system = SystemService(config: config, containers: cs, images: store, events: bus)
         cs.restore()
+        cs.startByPolicyAtBoot()
     }
 }

@@ -10,10 +10,12 @@ import Glibc
 /// The image endpoints over the ImageStore: maps store records to the API's shapes.
 public final class ImageService: ImageBackend {
     let store: ImageStore
+    let events: EventBus
     let containerUsing: @Sendable (String) -> String?
 
-    init(store: ImageStore, containerUsing: @escaping @Sendable (String) -> String?) {
+    init(store: ImageStore, events: EventBus, containerUsing: @escaping @Sendable (String) -> String?) {
         self.store = store
+        self.events = events
         self.containerUsing = containerUsing
     }
 
@@ -26,6 +28,8 @@ public final class ImageService: ImageBackend {
             let rec = try store.importImage(from: src, changes: options.changes, message: options.message,
                                             reference: options.reference)
             return rec.id.string
+        }.also { id in
+            events.publish(type: "image", action: "import", id: id, attributes: ["name": id])
         }
     }
 
@@ -120,6 +124,10 @@ public final class ImageService: ImageBackend {
 
     public func tag(_ name: String, repo: String, tag: String?) async throws {
         try await blocking { [store] in try store.tag(name, repo: repo, tag: (tag ?? "").isEmpty ? nil : tag) }
+        if let rec = try? store.resolve(name) {
+            events.publish(type: "image", action: "tag", id: rec.id.string,
+                           attributes: ["name": repo + ":" + ((tag ?? "").isEmpty ? "latest" : tag!)])
+        }
     }
 
     public func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem] {
@@ -127,11 +135,25 @@ public final class ImageService: ImageBackend {
         let items = try await blocking { [store] in
             try store.remove(name, force: force) { digest in using(digest.string) }
         }
+        for item in items {
+            switch item {
+            case .untagged(let t): events.publish(type: "image", action: "untag", id: t, attributes: ["name": t])
+            case .deleted(let d): events.publish(type: "image", action: "delete", id: d, attributes: ["name": d])
+            }
+        }
         return items.map {
             switch $0 {
             case .untagged(let t): return ImageDeleteItem(Untagged: t)
             case .deleted(let d): return ImageDeleteItem(Deleted: d)
             }
         }
+    }
+}
+
+extension String {
+    /// Runs `body` with the value and returns it (a side effect in an expression chain).
+    func also(_ body: (String) -> Void) -> String {
+        body(self)
+        return self
     }
 }

@@ -21,8 +21,11 @@ public final class SystemService: SystemBackend {
     let memTotal: Int64
     let cgroupVersion: String
 
-    init(config: EngineConfig, containers: ContainerService, images: ImageStore) {
+    let events: EventBus
+
+    init(config: EngineConfig, containers: ContainerService, images: ImageStore, events: EventBus) {
         self.config = config
+        self.events = events
         self.containers = containers
         self.images = images
         var u = utsname()
@@ -55,6 +58,10 @@ public final class SystemService: SystemBackend {
     }
 
     public var temporaryDirectory: String { config.tmpDir }
+
+    public func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription {
+        try events.subscription(since: since, filters: filters)
+    }
 
     private let runtimeVersionCache = Mutex<(version: String, commit: String)?>(nil)
 

@@ -212,3 +212,136 @@ public struct JSONLogLineSplitter: Sendable {
         pending.removeAll()
     }
 }
+
+/// A container's json-file log with Docker's size-based rotation (`--log-opt max-size`,
+/// `--log-opt max-file`).
+///
+/// Before an entry that would take the file past `maxSize` is written, the file is rotated:
+/// with `maxFile` N ≥ 2, `<log>.{N-1}` is removed, `<log>.{N-2}` … `<log>.1` move up by one,
+/// `<log>` becomes `<log>.1` and a new, empty `<log>` is opened; with `maxFile` 1 the
+/// current file is replaced by an empty one. A file is never rotated while empty, so an
+/// entry larger than `maxSize` gets a file of its own. Entries are never split.
+///
+/// The size is tracked in memory (one fstat at open): a write costs the write(2) alone.
+/// The descriptor is O_APPEND. Not thread-safe: one owner (the shim's loop) writes.
+public final class RotatingLogFile {
+    public let path: String
+    /// 0: never rotate.
+    public let maxSize: Int64
+    /// How many files are kept, the current one included (≥ 1).
+    public let maxFile: Int
+    /// Bytes in the current file, as far as this writer knows.
+    public private(set) var size: Int64 = 0
+    private var fd: Int32 = -1
+
+    /// Opens (creating) `path` for appending. `maxSize` nil or ≤ 0 means unlimited;
+    /// `maxFile` defaults to 1, as Docker's.
+    public init(path: String, maxSize: Int64? = nil, maxFile: Int? = nil) throws {
+        self.path = path
+        self.maxSize = max(0, maxSize ?? 0)
+        self.maxFile = max(1, maxFile ?? 1)
+        guard open(truncate: false) else {
+            throw WharfError.internalError("open \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    public func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    /// The path of rotated file `n` (`<log>.n`).
+    public func rotatedPath(_ n: Int) -> String { path + "." + String(n) }
+
+    private func open(truncate: Bool) -> Bool {
+        let flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : 0)
+        fd = Glibc.open(path, flags, 0o640)
+        guard fd >= 0 else { return false }
+        if truncate {
+            size = 0
+        } else {
+            var st = stat()
+            size = fstat(fd, &st) == 0 ? Int64(st.st_size) : 0
+        }
+        return true
+    }
+
+    /// Writes whole entries (each ending in "\n"; several at once are fine). Rotation
+    /// happens between entries as needed; every run of entries that stays in one file is
+    /// written with one write(2).
+    public func write(_ entries: UnsafeRawBufferPointer) throws {
+        let n = entries.count
+        guard n > 0, let base = entries.baseAddress else { return }
+        if fd < 0 && !open(truncate: false) {
+            throw WharfError.internalError("open \(path): \(String(cString: strerror(errno)))")
+        }
+        if maxSize <= 0 {
+            try append(UnsafeRawBufferPointer(start: base, count: n))
+            return
+        }
+        var start = 0   // first byte not written yet
+        var p = 0       // first byte of the next entry
+        while p < n {
+            var end = n
+            if let nl = memchr(base + p, 0x0a, n - p) {
+                end = base.distance(to: UnsafeRawPointer(nl)) + 1
+            }
+            let pending = Int64(p - start)
+            if size + pending > 0 && size + pending + Int64(end - p) > maxSize {
+                if p > start { try append(UnsafeRawBufferPointer(start: base + start, count: p - start)) }
+                start = p
+                try rotate()
+            }
+            p = end
+        }
+        if start < n { try append(UnsafeRawBufferPointer(start: base + start, count: n - start)) }
+    }
+
+    public func write(_ entries: [UInt8]) throws {
+        try entries.withUnsafeBytes { try write($0) }
+    }
+
+    private func append(_ bytes: UnsafeRawBufferPointer) throws {
+        var off = 0
+        while off < bytes.count {
+            let w = Glibc.write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if w < 0 {
+                if errno == EINTR { continue }
+                let e = errno
+                // Whatever part went out counts: learn the true size again.
+                var st = stat()
+                if fstat(fd, &st) == 0 { size = Int64(st.st_size) }
+                throw WharfError.internalError("write \(path): \(String(cString: strerror(e)))")
+            }
+            off += w
+            size += Int64(w)
+        }
+    }
+
+    /// Moves the files along (or drops the current one with `maxFile` 1) and starts an
+    /// empty `<log>`. As Docker's, the current file is replaced rather than truncated in
+    /// place, so a reader that has it open still reads it whole.
+    public func rotate() throws {
+        if maxFile >= 2 {
+            unlink(rotatedPath(maxFile - 1))
+            var i = maxFile - 1
+            while i > 1 {
+                rename(rotatedPath(i - 1), rotatedPath(i))  // ENOENT: not there yet
+                i -= 1
+            }
+            rename(path, rotatedPath(1))
+        } else {
+            unlink(path)
+        }
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+        size = 0
+        guard open(truncate: true) else {
+            throw WharfError.internalError("open \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -16,8 +16,11 @@ public struct ShimLaunchOptions: Sendable, Equatable {
     public var shimPath: String
     /// Where the shim listens; at most 107 bytes.
     public var socketPath: String
-    /// Not used yet: log rotation (json-file `max-size`/`max-file`).
+    /// json-file rotation, Docker's `--log-opt max-size` in bytes: nil (or ≤ 0) never
+    /// rotates. Passed as `--log-max-size`.
     public var logMaxSize: Int64?
+    /// Docker's `--log-opt max-file`: files kept, the current one included (nil: 1).
+    /// Only meaningful with `logMaxSize`. Passed as `--log-max-file`.
     public var logMaxFile: Int?
 
     public init(id: String, bundle: String, runtimePath: String = "runc", runtimeRoot: String,
@@ -41,5 +44,7 @@ public struct ShimLaunchOptions: Sendable, Equatable {
         [shimPath, "--id", id, "--bundle", bundle, "--runtime", runtimePath, "--runtime-root", runtimeRoot,
          "--log", logPath, "--socket", socketPath]
             + (tty ? ["--tty"] : []) + (openStdin ? ["--stdin"] : [])
+            + (logMaxSize.map { ["--log-max-size", String($0)] } ?? [])
+            + (logMaxFile.map { ["--log-max-file", String(max(1, $0))] } ?? [])
     }
 }

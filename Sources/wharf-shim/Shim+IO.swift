@@ -169,8 +169,8 @@ extension Shim {
     }
 
     func writeLog(_ bytes: [UInt8]) {
-        guard logFD >= 0, !bytes.isEmpty else { return }
-        try? AtomicFile.writeAll(fd: logFD, bytes)
+        guard let log, !bytes.isEmpty else { return }
+        try? log.write(bytes)
     }
 
     func acceptConsole() {

@@ -22,7 +22,8 @@ final class Shim {
     let runc: Runc
     let listenFD: Int32
     var signalFD: Int32 = -1
-    var logFD: Int32 = -1
+    /// The json-file log (rotated per `--log-max-size`/`--log-max-file`); nil if it could not be opened.
+    var log: RotatingLogFile?
 
     var phase = Phase.creating
     var clients: [ShimClient] = []
@@ -87,7 +88,7 @@ final class Shim {
         setNonBlocking(listenFD)
         _ = fcntl(listenFD, F_SETFD, FD_CLOEXEC)
         try? AtomicFile.write("\(getpid())", to: args.bundle + "/shim.pid")
-        logFD = open(args.logPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        log = try? RotatingLogFile(path: args.logPath, maxSize: args.logMaxSize, maxFile: args.logMaxFile)
         startCreate()
         loop()
     }

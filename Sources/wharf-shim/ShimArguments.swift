@@ -1,7 +1,8 @@
 import Glibc
 
 /// wharf-shim's command line, as ShimLaunchOptions.arguments writes it:
-/// `--id ID --bundle DIR --runtime PATH --runtime-root DIR --log FILE --socket PATH [--tty] [--stdin]`.
+/// `--id ID --bundle DIR --runtime PATH --runtime-root DIR --log FILE --socket PATH [--tty] [--stdin]
+/// [--log-max-size BYTES] [--log-max-file N]`.
 /// The listening socket itself arrives as fd 3.
 struct ShimArguments {
     var id = ""
@@ -12,6 +13,9 @@ struct ShimArguments {
     var socketPath = ""
     var tty = false
     var openStdin = false
+    /// json-file rotation: nil (or ≤ 0) never rotates; `logMaxFile` defaults to 1.
+    var logMaxSize: Int64?
+    var logMaxFile: Int?
 
     static func parse(_ args: [String]) -> ShimArguments? {
         var a = ShimArguments()
@@ -30,6 +34,8 @@ struct ShimArguments {
             case "--socket": guard let v = value() else { return nil }; a.socketPath = v
             case "--tty": a.tty = true
             case "--stdin": a.openStdin = true
+            case "--log-max-size": guard let v = value().flatMap({ Int64($0) }) else { return nil }; a.logMaxSize = v
+            case "--log-max-file": guard let v = value().flatMap({ Int($0) }), v >= 1 else { return nil }; a.logMaxFile = v
             default: return nil
             }
             i += 1

@@ -94,6 +94,10 @@ final class FakeSystem: SystemBackend {
                    Runtimes: [:], DefaultRuntime: "runc")
     }
     var temporaryDirectory: String { "/tmp" }
+    let bus = EventBus()
+    func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription {
+        try bus.subscription(since: since, filters: filters)
+    }
 }
 
 final class FakeExecs: ExecBackend {

@@ -58,6 +58,41 @@ final class ShimIntegrationTests: XCTestCase {
         XCTAssertTrue(lines.allSatisfy { $0.hasPrefix(#"{"log":"abcdefghijklmnopqrstuvwxyz\n","stream":"stdout","time":""#) })
     }
 
+    func testLogRotation() throws {
+        // `--log-opt max-size=20000 --log-opt max-file=3`, about 200 KB of output.
+        let run = try fixture.launch(args: ["seq", "1", "35000"], logMaxSize: 20000, logMaxFile: 3)
+        try run.connection.send(.start)
+        _ = try run.waitForExit()
+        XCTAssertEqual(run.exitInfo?.exitCode, 0)
+        XCTAssertEqual(run.output(stream: 1).count, (1...35000).reduce(0) { $0 + String($1).count + 1 })
+        let path = run.options.logPath
+        let names = try FileManager.default.contentsOfDirectory(atPath: run.options.bundle)
+            .filter { $0.hasPrefix((path as NSString).lastPathComponent) }.sorted()
+        let base = (path as NSString).lastPathComponent
+        XCTAssertEqual(names, [base, base + ".1", base + ".2"])
+        var numbers: [Int] = []
+        for p in [path + ".2", path + ".1", path] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: p))
+            XCTAssertLessThanOrEqual(data.count, 20000, p)
+            XCTAssertEqual(data.last, 0x0a, p)
+            for line in data.split(separator: 0x0a) {
+                let obj = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+                XCTAssertEqual(obj?["stream"] as? String, "stdout")
+                XCTAssertNotNil(obj?["time"] as? String)
+                guard let log = obj?["log"] as? String, log.hasSuffix("\n"), let n = Int(log.dropLast()) else {
+                    XCTFail("bad entry in \(p): \(String(decoding: line, as: UTF8.self))")
+                    continue
+                }
+                numbers.append(n)
+            }
+        }
+        // The newest entries, in order, none missing: only what went past max-file is gone.
+        XCTAssertEqual(numbers.last, 35000)
+        XCTAssertGreaterThan(numbers.first ?? 0, 1)
+        XCTAssertEqual(numbers, Array((numbers.first ?? 0)...35000))
+        try run.waitForShimGone()
+    }
+
     func testRestartRightAfterExit() throws {
         // `docker start` again as soon as `exited` arrives, while the first shim may still
         // be running `runc delete`.
@@ -432,7 +467,7 @@ final class ContainerFixture: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: f.rootfs + "/bin", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: f.runtimeRoot, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: busybox, toPath: f.rootfs + "/bin/busybox")
-        for applet in ["sh", "echo", "cat", "sleep", "true", "ls", "yes", "head", "stty"] {
+        for applet in ["sh", "echo", "cat", "sleep", "true", "ls", "yes", "head", "stty", "seq"] {
             try FileManager.default.createSymbolicLink(atPath: f.rootfs + "/bin/" + applet, withDestinationPath: "busybox")
         }
         return f
@@ -445,7 +480,8 @@ final class ContainerFixture: @unchecked Sendable {
         self.shimPath = shimPath
     }
 
-    func launch(args: [String], tty: Bool = false, openStdin: Bool = false, reuse: ContainerRun? = nil) throws -> ContainerRun {
+    func launch(args: [String], tty: Bool = false, openStdin: Bool = false, reuse: ContainerRun? = nil,
+                logMaxSize: Int64? = nil, logMaxFile: Int? = nil) throws -> ContainerRun {
         counter += 1
         let id = reuse?.options.id ?? "wrt-\(getpid())-\(counter)"
         let bundle = dir + "/\(id)"
@@ -459,7 +495,8 @@ final class ContainerFixture: @unchecked Sendable {
         specMillis = Date().timeIntervalSince(t0) * 1000
         let o = ShimLaunchOptions(id: id, bundle: bundle, runtimePath: "runc", runtimeRoot: runtimeRoot,
                                   logPath: bundle + "/\(id)-json.log", tty: tty, openStdin: openStdin,
-                                  shimPath: shimPath, socketPath: reuse?.options.socketPath ?? dir + "/\(counter).sock")
+                                  shimPath: shimPath, socketPath: reuse?.options.socketPath ?? dir + "/\(counter).sock",
+                                  logMaxSize: logMaxSize, logMaxFile: logMaxFile)
         let run = ContainerRun(options: o, connection: try ShimConnection.launch(o))
         runs.append(run)
         return run
