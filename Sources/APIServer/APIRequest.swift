@@ -62,8 +62,12 @@ public struct Query: Sendable {
 
     /// moby's `httputils.BoolValue`: anything but "", "0", "no", "false", "none" is true.
     public func bool(_ key: String) -> Bool {
-        guard let v = self[key]?.lowercased() else { return false }
-        return !["", "0", "no", "false", "none"].contains(v)
+        guard let v = self[key] else { return false }
+        return Query.isTrue(v)
+    }
+
+    public static func isTrue(_ value: String) -> Bool {
+        !["", "0", "no", "false", "none"].contains(value.lowercased())
     }
 
     public func int(_ key: String) throws -> Int? {

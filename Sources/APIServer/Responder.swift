@@ -103,6 +103,12 @@ public final class Responder: Sendable {
     }
 
     public func error(_ error: any Error) {
+        // Too late for a status once a stream has begun: end the connection instead of
+        // leaving the client waiting for a body that will not come.
+        if state.withLock({ $0.headSent && !$0.finished }) {
+            channel.close(promise: nil)
+            return
+        }
         let e = WharfError.from(error)
         let status = ErrorMapping.status(for: e.code)
         if status == .notModified {

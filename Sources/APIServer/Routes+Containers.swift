@@ -1,5 +1,6 @@
 import Engine
 import NIOHTTP1
+import Synchronization
 import WharfAPI
 import WharfCore
 
@@ -98,6 +99,24 @@ extension Router {
             sink.tty = true
             out.startStream(contentType: "application/octet-stream")
             try await containers.export(id, sink: sink)
+        case ("GET", "stats"):
+            let stream = r.query["stream"].map { Query.isTrue($0) } ?? true
+            if stream {
+                // Docker sends stats without a Content-Type, one JSON and "\n" per chunk.
+                out.startStream(contentType: nil)
+                try await containers.stats(id, stream: true, oneShot: false) { s in
+                    out.writeChunk(APIJSON.line(s))
+                    return !out.isClosed
+                }
+                out.endStream()
+            } else {
+                let box = StatsBox()
+                try await containers.stats(id, stream: false, oneShot: r.query.bool("one-shot")) { s in
+                    box.value = s
+                    return false
+                }
+                if let s = box.value { out.json(s) }
+            }
         case ("GET", "changes"):
             out.json(try await containers.changes(id))
         case ("GET", "top"):
@@ -183,7 +202,16 @@ extension Router {
         sink.tty = tty
         let contentType: String? = r.version >= APIVersion(1, 42)
             ? (tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream") : nil
-        out.startStream(contentType: contentType)
+        sink.startLazily { out.startStream(contentType: contentType) }
         _ = try await containers.logs(id, options: o, sink: sink)
+    }
+}
+
+/// Carries the one sample of a non-streaming stats call out of its callback.
+final class StatsBox: Sendable {
+    private let box = Mutex<ContainerStats?>(nil)
+    var value: ContainerStats? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
     }
 }

@@ -49,6 +49,21 @@ final class ResponderSink: StreamSink {
     let responder: Responder
     private let state = Mutex<(tty: Bool, buffer: [UInt8])>((false, []))
     private static let chunkSize = 64 * 1024
+    /// Starts the response on the first output, so an error found before any output can
+    /// still be answered with a status; nil when the caller started it already.
+    private let begin = Mutex<(@Sendable () -> Void)?>(nil)
+
+    func startLazily(_ start: @escaping @Sendable () -> Void) {
+        begin.withLock { $0 = start }
+    }
+
+    private func started() {
+        let b = begin.withLock { b -> (@Sendable () -> Void)? in
+            defer { b = nil }
+            return b
+        }
+        b?()
+    }
 
     var tty: Bool {
         get { state.withLock { $0.tty } }
@@ -72,10 +87,14 @@ final class ResponderSink: StreamSink {
             defer { s.buffer = [] }
             return s.buffer
         }
-        if let full { responder.writeChunk(full) }
+        if let full {
+            started()
+            responder.writeChunk(full)
+        }
     }
 
     func flush() {
+        started()
         let pending = state.withLock { s -> [UInt8] in
             defer { s.buffer = [] }
             return s.buffer

@@ -100,6 +100,7 @@ public protocol ContainerBackend: Sendable {
     func putArchive(_ id: String, path: String, tarPath: String, noOverwriteDirNonDir: Bool, copyUIDGID: Bool) async throws
     func export(_ id: String, sink: any StreamSink) async throws
     func changes(_ id: String) async throws -> [ContainerChange]
+    func stats(_ id: String, stream: Bool, oneShot: Bool, emit: @escaping @Sendable (ContainerStats) -> Bool) async throws
 }
 
 public struct ImportOptions: Sendable {

@@ -49,8 +49,13 @@ extension ContainerService {
             lo.stdout = options.stdout
             lo.stderr = options.stderr
             let opts = lo
-            _ = try await blocking { [self] in
-                try self.readLog(c, options: opts, from: 0, sink: sink, stopAtEOF: true)
+            let maxFile = (try? LogOptions(c.hostConfig.LogConfig))?.maxFile ?? 1
+            _ = try await blocking {
+                var lines: [ArraySlice<UInt8>] = []
+                for path in LogOptions.files(c.logPath, maxFile: maxFile) {
+                    lines += try Self.readLines(path, from: 0).lines
+                }
+                Self.emit(lines, options: opts, sink: sink)
             }
         }
         guard options.stream else {

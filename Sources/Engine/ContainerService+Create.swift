@@ -126,6 +126,7 @@ extension ContainerService {
         if let t = h.LogConfig?.Type, !["", "json-file", "none"].contains(t) {
             throw WharfError.invalid("logger: no log driver named '\(t)' is registered")
         }
+        if (h.LogConfig?.Type ?? "json-file") != "none" { _ = try LogOptions(h.LogConfig) }
     }
 
     /// Image env first, then the user's; a user key replaces the image's in place.

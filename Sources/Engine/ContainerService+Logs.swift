@@ -17,22 +17,44 @@ extension ContainerService {
         if c.hostConfig.LogConfig?.`Type` == "none" {
             throw WharfError.invalid("configured logging driver does not support reading")
         }
+        let maxFile = (try? LogOptions(c.hostConfig.LogConfig))?.maxFile ?? 1
         Task.detached { [self] in
-            var offset: Int64 = 0
             do {
-                offset = try await blocking { try self.readLog(c, options: options, from: 0, sink: sink, stopAtEOF: true) }
-                if options.follow {
-                    // Follow: poll the file for growth until the container stops (then read
-                    // what is left once more) or the client goes away.
-                    while !sink.isClosed {
-                        let running = c.isRunning || c.live.withLock { $0.starting }
-                        var o = options
-                        o.tail = nil
-                        let (opts, from) = (o, offset)
-                        offset = try await blocking { try self.readLog(c, options: opts, from: from, sink: sink, stopAtEOF: true) }
-                        if !running { break }
-                        try await Task.sleep(nanoseconds: 50_000_000)
+                // History: the rotated files, oldest first, then the live one.
+                var position = try await blocking { () -> LogPosition in
+                    var lines: [ArraySlice<UInt8>] = []
+                    var position = LogPosition(inode: 0, offset: 0)
+                    for path in LogOptions.files(c.logPath, maxFile: maxFile) {
+                        let (more, end) = try Self.readLines(path, from: 0)
+                        lines += more
+                        if path == c.logPath { position = end }
                     }
+                    if let tail = options.tail { lines = Array(lines.suffix(max(0, tail))) }
+                    Self.emit(lines, options: options, sink: sink)
+                    return position
+                }
+                // Follow: poll the live file until the container stops (then read what is
+                // left once more) or the client goes away. A rotation replaces the file:
+                // finish the old one (now .1) from where we were, then start the new one.
+                while options.follow && !sink.isClosed {
+                    let running = c.isRunning || c.live.withLock { $0.starting || $0.restarting }
+                    let from = position
+                    position = try await blocking { () -> LogPosition in
+                        var lines: [ArraySlice<UInt8>] = []
+                        var at = from
+                        if let live = Self.inode(c.logPath), live != at.inode, at.inode != 0 {
+                            if Self.inode(c.logPath + ".1") == at.inode {
+                                lines += try Self.readLines(c.logPath + ".1", from: at.offset).lines
+                            }
+                            at = LogPosition(inode: live, offset: 0)
+                        }
+                        let (more, end) = try Self.readLines(c.logPath, from: at.offset)
+                        lines += more
+                        Self.emit(lines, options: options, sink: sink)
+                        return end.inode == 0 ? at : end
+                    }
+                    if !running { break }
+                    try await Task.sleep(nanoseconds: 50_000_000)
                 }
             } catch {}
             sink.finish()
@@ -40,17 +62,28 @@ extension ContainerService {
         return c.tty
     }
 
-    /// Reads log entries from `offset` to the end, applying the options; returns the offset
-    /// of the first byte not consumed (a partial last line is left for the next read).
-    @discardableResult
-    func readLog(_ c: Container, options: LogsOptions, from offset: Int64, sink: any StreamSink, stopAtEOF: Bool) throws -> Int64 {
-        let fd = open(c.logPath, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return offset }
+    /// Where a follower is: which file (by inode) and how far into it.
+    struct LogPosition: Sendable {
+        var inode: UInt64
+        var offset: Int64
+    }
+
+    static func inode(_ path: String) -> UInt64? {
+        var st = stat()
+        return stat(path, &st) == 0 ? UInt64(st.st_ino) : nil
+    }
+
+    /// The whole lines of a log file from `offset` (a partial last line is left for the next
+    /// read), and where the next read starts.
+    static func readLines(_ path: String, from offset: Int64) throws -> (lines: [ArraySlice<UInt8>], end: LogPosition) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return ([], LogPosition(inode: 0, offset: offset)) }
         defer { close(fd) }
         var st = stat()
         fstat(fd, &st)
+        let inode = UInt64(st.st_ino)
         let size = Int64(st.st_size)
-        if size <= offset { return offset }
+        if size <= offset { return ([], LogPosition(inode: inode, offset: offset)) }
         var data = [UInt8](repeating: 0, count: Int(size - offset))
         var got = 0
         while got < data.count {
@@ -59,13 +92,13 @@ extension ContainerService {
             got += n
         }
         data.removeLast(data.count - got)
-        // Whole lines only.
-        guard let lastNL = data.lastIndex(of: 10) else { return offset }
-        let consumed = Int64(lastNL + 1)
-        var lines = data[..<lastNL].split(separator: 10, omittingEmptySubsequences: true)
-        if let tail = options.tail {
-            lines = Array(lines.suffix(max(0, tail)))
-        }
+        guard let lastNL = data.lastIndex(of: 10) else { return ([], LogPosition(inode: inode, offset: offset)) }
+        let lines = data[..<lastNL].split(separator: 10, omittingEmptySubsequences: true)
+        return (lines, LogPosition(inode: inode, offset: offset + Int64(lastNL + 1)))
+    }
+
+    /// Log lines to the client, filtered and formatted as the options say.
+    static func emit(_ lines: [ArraySlice<UInt8>], options: LogsOptions, sink: any StreamSink) {
         for line in lines {
             if sink.isClosed { break }
             let entry: JSONLogReader.Entry
@@ -99,7 +132,6 @@ extension ContainerService {
             sink.write(stream, payload)
         }
         sink.flush()
-        return offset + consumed
     }
 }
 

@@ -92,11 +92,13 @@ extension ContainerService {
             // A leftover from a previous run would be read as this run's result.
             unlink(c.bundle + "/exit.json")
             let runtimePath = host.Runtime.flatMap { config.runtimes[$0] } ?? config.runtimes[config.runtime] ?? config.runtime
+            let logOptions = try LogOptions(host.LogConfig)
             let opts = ShimLaunchOptions(
                 id: c.id, bundle: c.bundle, runtimePath: runtimePath, runtimeRoot: config.runtimeRoot,
                 logPath: (host.LogConfig?.Type == "none") ? "" : c.logPath,
                 tty: c.tty, openStdin: c.record.config.OpenStdin ?? false,
-                shimPath: config.shimPath, socketPath: c.socketPath)
+                shimPath: config.shimPath, socketPath: c.socketPath,
+                logMaxSize: logOptions.maxSize > 0 ? logOptions.maxSize : nil, logMaxFile: logOptions.maxFile)
             return try ShimConnection.launch(opts)
         } catch {
             teardownRootfs(c)

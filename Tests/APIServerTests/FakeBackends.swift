@@ -53,6 +53,7 @@ final class FakeContainers: ContainerBackend {
     func putArchive(_ id: String, path: String, tarPath: String, noOverwriteDirNonDir: Bool, copyUIDGID: Bool) async throws { try known(id) }
     func export(_ id: String, sink: any StreamSink) async throws { try known(id); sink.finish() }
     func changes(_ id: String) async throws -> [ContainerChange] { try known(id); return [] }
+    func stats(_ id: String, stream: Bool, oneShot: Bool, emit: @escaping @Sendable (ContainerStats) -> Bool) async throws { try known(id) }
 
     @discardableResult
     private func known(_ id: String) throws -> String {
