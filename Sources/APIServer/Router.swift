@@ -76,6 +76,15 @@ public final class Router: Sendable {
             return out.json(await system.info())
         case ("GET", "events") where segs.count == 1:
             return try await events(r, out)
+        case ("POST", "commit") where segs.count == 1:
+            guard let container = r.query["container"], !container.isEmpty else {
+                throw WharfError.invalid("container is required")
+            }
+            let id = try await containers.commit(
+                container, repo: r.query["repo"], tag: r.query["tag"], comment: r.query["comment"],
+                author: r.query["author"], changes: r.query.all("changes"),
+                pause: r.query["pause"].map { Query.isTrue($0) } ?? true)
+            return out.json(IDResponse(Id: id), status: .created)
         case (_, "containers"):
             if try await routeContainers(r, segs, out, hijacker) { return }
         case (_, "images"):

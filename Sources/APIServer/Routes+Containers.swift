@@ -117,6 +117,9 @@ extension Router {
                 }
                 if let s = box.value { out.json(s) }
             }
+        case ("POST", "update"):
+            let warnings = try await containers.update(id, with: try decodeBody(HostConfig.self, r))
+            out.json(UpdateResponse(Warnings: warnings.isEmpty ? nil : warnings))
         case ("GET", "changes"):
             out.json(try await containers.changes(id))
         case ("GET", "top"):
@@ -214,4 +217,13 @@ final class StatsBox: Sendable {
         get { box.withLock { $0 } }
         set { box.withLock { $0 = newValue } }
     }
+}
+
+struct UpdateResponse: Encodable {
+    var Warnings: [String]?
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(Warnings, forKey: .Warnings)
+    }
+    enum Keys: String, CodingKey { case Warnings }
 }

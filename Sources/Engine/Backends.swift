@@ -101,6 +101,9 @@ public protocol ContainerBackend: Sendable {
     func export(_ id: String, sink: any StreamSink) async throws
     func changes(_ id: String) async throws -> [ContainerChange]
     func stats(_ id: String, stream: Bool, oneShot: Bool, emit: @escaping @Sendable (ContainerStats) -> Bool) async throws
+    func commit(_ id: String, repo: String?, tag: String?, comment: String?, author: String?,
+                changes: [String], pause: Bool) async throws -> String
+    func update(_ id: String, with: HostConfig) async throws -> [String]
 }
 
 public struct ImportOptions: Sendable {

@@ -55,7 +55,8 @@ struct Waiter: Sendable {
 /// events arrive on the shim reader thread and take the same lock.
 final class Container: Sendable {
     let record: ContainerRecord
-    let hostConfig: HostConfig
+    /// HostConfig can change (`docker update`); read it through the lock.
+    var hostConfig: HostConfig { live.withLock { $0.hostConfig } }
     let dir: String
     let bundle: String
 
@@ -63,6 +64,7 @@ final class Container: Sendable {
         var state = ContainerStateRecord()
         /// The current name: the record's, until a rename.
         var name = ""
+        var hostConfig = HostConfig()
         var shim: ShimConnection?
         /// The shim process still exists (it deletes runc's state after the exit); the
         /// bundle must not be removed before it is gone.
@@ -92,11 +94,10 @@ final class Container: Sendable {
     init(record: ContainerRecord, hostConfig: HostConfig, state: ContainerStateRecord, dir: String, bundle: String,
          socketPath: String) {
         self.record = record
-        self.hostConfig = hostConfig
         self.dir = dir
         self.bundle = bundle
         self.socketPath = socketPath
-        self.live = Mutex(Live(state: state, name: record.name))
+        self.live = Mutex(Live(state: state, name: record.name, hostConfig: hostConfig))
     }
 
     var id: String { record.id }

@@ -16,12 +16,13 @@ extension ContainerService {
         }
     }
 
-    func policyWantsRestart(_ c: Container, exitCode: Int32, restartCount: Int, manual: Bool) -> Bool {
+    /// Takes the policy, not the container: it is called under the container's lock.
+    func policyWantsRestart(_ policy: RestartPolicy?, exitCode: Int32, restartCount: Int, manual: Bool) -> Bool {
         if manual { return false }
-        switch c.hostConfig.RestartPolicy?.Name ?? "no" {
+        switch policy?.Name ?? "no" {
         case "always", "unless-stopped": return true
         case "on-failure":
-            let max = c.hostConfig.RestartPolicy?.MaximumRetryCount ?? 0
+            let max = policy?.MaximumRetryCount ?? 0
             return exitCode != 0 && (max == 0 || restartCount < max)
         default: return false
         }
@@ -29,7 +30,8 @@ extension ContainerService {
 
     func scheduleRestartIfNeeded(_ c: Container, exitCode: Int32) {
         let delay = c.live.withLock { l -> Int64? in
-            guard !l.removing, policyWantsRestart(c, exitCode: exitCode, restartCount: l.state.restartCount,
+            guard !l.removing, policyWantsRestart(l.hostConfig.RestartPolicy, exitCode: exitCode,
+                                                  restartCount: l.state.restartCount,
                                                   manual: l.state.manuallyStopped == true) else { return nil }
             let ran = l.state.finishedAt.unixNanoseconds - l.state.startedAt.unixNanoseconds
             if ran >= 10_000_000_000 { l.restartDelayMillis = 100 }

@@ -62,6 +62,11 @@ public struct Runc: Sendable {
         try check(globalArgs + ["kill"] + (all ? ["--all"] : []) + [id, String(signal)])
     }
 
+    /// `runc update --resources FILE`: new cgroup limits for a running container.
+    public func update(id: String, resourcesFile: String) throws {
+        try check(globalArgs + ["update", "--resources", resourcesFile, id])
+    }
+
     /// `runc pause` / `runc resume`: the cgroup freezer (v1) or cgroup.freeze (v2).
     public func pause(id: String) throws { try check(globalArgs + ["pause", id]) }
     public func resume(id: String) throws { try check(globalArgs + ["resume", id]) }

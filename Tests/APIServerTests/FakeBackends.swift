@@ -54,6 +54,8 @@ final class FakeContainers: ContainerBackend {
     func export(_ id: String, sink: any StreamSink) async throws { try known(id); sink.finish() }
     func changes(_ id: String) async throws -> [ContainerChange] { try known(id); return [] }
     func stats(_ id: String, stream: Bool, oneShot: Bool, emit: @escaping @Sendable (ContainerStats) -> Bool) async throws { try known(id) }
+    func commit(_ id: String, repo: String?, tag: String?, comment: String?, author: String?, changes: [String], pause: Bool) async throws -> String { try known(id) }
+    func update(_ id: String, with: HostConfig) async throws -> [String] { try known(id); return [] }
 
     @discardableResult
     private func known(_ id: String) throws -> String {

@@ -90,3 +90,19 @@ def test_read_only_sysctl_group_add(cli):
     assert p.stdout.strip() == "1"
     p = cli("run", "--rm", "--group-add", "50", "--group-add", "nogroup", "busybox", "id", "-G")
     assert set(p.stdout.split()) >= {"0", "50", "65534"}
+
+
+def test_update_running_container(daemon, names):
+    n = names("up")
+    docker(daemon, "run", "-d", "--name", n, "-m", "32m", "busybox", "sleep", "100", check=True)
+    p = docker(daemon, "update", "--memory", "64m", "--memory-swap", "128m", "--cpus", "0.5", "--restart",
+               "unless-stopped", n)
+    assert p.returncode == 0, p.stderr
+    p = docker(daemon, "exec", n, "sh", "-c",
+               "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
+    assert p.stdout.strip() == "67108864"
+    info = json.loads(docker(daemon, "inspect", n).stdout)[0]["HostConfig"]
+    assert info["Memory"] == 67108864 and info["NanoCpus"] == 500000000
+    assert info["RestartPolicy"]["Name"] == "unless-stopped"
+    p = docker(daemon, "update", "--memory", "1k", n)
+    assert p.returncode != 0 and "Minimum memory limit allowed is 6MB" in p.stderr
