@@ -34,6 +34,7 @@ struct ContainerStateRecord: Codable, Sendable {
     var paused: Bool?
     /// Stopped by the user (stop or kill): restart policies leave it alone until a start.
     var manuallyStopped: Bool?
+    var health: HealthState?
 }
 
 /// A client attached to the container's output until the next exit.

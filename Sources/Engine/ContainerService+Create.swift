@@ -27,6 +27,7 @@ extension ContainerService {
         if (cfg.WorkingDir ?? "").isEmpty { cfg.WorkingDir = ic?.workingDir ?? "" }
         if (cfg.User ?? "").isEmpty { cfg.User = ic?.user ?? "" }
         if cfg.StopSignal == nil, let s = ic?.stopSignal, !s.isEmpty { cfg.StopSignal = s }
+        if cfg.Healthcheck == nil { cfg.Healthcheck = Self.healthConfig(from: ic?.healthcheck) }
         var labels = ic?.labels ?? [:]
         for (k, v) in cfg.Labels ?? [:] { labels[k] = v }
         cfg.Labels = labels

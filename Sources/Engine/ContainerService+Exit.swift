@@ -72,6 +72,7 @@ extension ContainerService {
             l.state.exitCode = info.exitCode
             l.state.oomKilled = info.oomKilled
             l.state.paused = false
+            if l.state.health != nil { l.state.health?.Status = "unhealthy" }
             l.state.pid = 0
             if let e = info.error { l.state.error = e }
             l.state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()

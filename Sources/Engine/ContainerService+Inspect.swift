@@ -14,6 +14,8 @@ extension ContainerService {
             Status: status, Running: s.status == .running, Paused: s.paused == true, Restarting: restarting,
             OOMKilled: s.oomKilled, Dead: s.status == .dead, Pid: Int(s.pid), ExitCode: Int(s.exitCode),
             Error: s.error, StartedAt: s.startedAt.rfc3339Nano, FinishedAt: s.finishedAt.rfc3339Nano)
+        var stWithHealth = st
+        stWithHealth.Health = Self.healthSettings(c.record.config.Healthcheck) == nil ? nil : s.health
         var net = NetworkSettings()
         let mode = c.hostConfig.NetworkMode ?? "default"
         let netName = (mode == "default") ? "bridge" : mode
@@ -27,7 +29,7 @@ extension ContainerService {
         net.Networks = [netName: ep]
         net.SandboxKey = mode == "host" ? "" : (s.pid > 0 ? "/proc/\(s.pid)/ns/net" : "")
         var out = ContainerInspect(
-            Id: c.id, Created: c.record.created.rfc3339Nano, Path: c.record.path, Args: c.record.args, State: st,
+            Id: c.id, Created: c.record.created.rfc3339Nano, Path: c.record.path, Args: c.record.args, State: stWithHealth,
             Image: c.record.imageID,
             ResolvConfPath: c.dir + "/resolv.conf", HostnamePath: c.dir + "/hostname", HostsPath: c.dir + "/hosts",
             LogPath: c.hostConfig.LogConfig?.`Type` == "none" ? "" : c.logPath, Name: "/" + c.name,

@@ -69,6 +69,10 @@ extension ContainerService {
             }
         }
         if !f["ancestor"].isEmpty && !ancestorIDs.contains(c.record.imageID) { return false }
+        if !f["health"].isEmpty {
+            let h = s.status == .running ? (s.health?.Status ?? "none") : "none"
+            if !f["health"].contains(h) { return false }
+        }
         return true
     }
 
@@ -88,7 +92,15 @@ extension ContainerService {
         if removing { return "Removal In Progress" }
         switch s.status {
         case .created: return "Created"
-        case .running: return "Up " + HumanTime.since(s.startedAt, now: now) + (s.paused == true ? " (Paused)" : "")
+        case .running:
+            var health = ""
+            switch s.health?.Status {
+            case "starting": health = " (health: starting)"
+            case "healthy": health = " (healthy)"
+            case "unhealthy": health = " (unhealthy)"
+            default: break
+            }
+            return "Up " + HumanTime.since(s.startedAt, now: now) + (s.paused == true ? " (Paused)" : health)
         case .exited:
             if s.finishedAt.isZero { return "Created" }
             return "Exited (\(s.exitCode)) \(HumanTime.since(s.finishedAt, now: now)) ago"

@@ -64,6 +64,7 @@ extension ContainerService {
         }
         c.persistInBackground()
         emit(c, "start")
+        startHealthMonitor(c)
         logger.debug("started container \(c.id) pid \(pid)")
     }
 

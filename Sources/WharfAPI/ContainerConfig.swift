@@ -13,7 +13,7 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
     public var StdinOnce: Bool?
     public var Env: [String]?
     public var Cmd: [String]?
-    public var Healthcheck: JSONValue?
+    public var Healthcheck: HealthConfig?
     public var ArgsEscaped: Bool?
     public var Image: String?
     public var Volumes: [String: EmptyObject]?
@@ -50,7 +50,7 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
         StdinOnce = try c.decodeIfPresent(Bool.self, forKey: .StdinOnce)
         Env = try c.decodeIfPresent([String].self, forKey: .Env)
         Cmd = try Self.stringOrList(c, .Cmd)
-        Healthcheck = try c.decodeIfPresent(JSONValue.self, forKey: .Healthcheck)
+        Healthcheck = try c.decodeIfPresent(HealthConfig.self, forKey: .Healthcheck)
         ArgsEscaped = try c.decodeIfPresent(Bool.self, forKey: .ArgsEscaped)
         Image = try c.decodeIfPresent(String.self, forKey: .Image)
         Volumes = try c.decodeIfPresent([String: EmptyObject].self, forKey: .Volumes)
@@ -69,6 +69,42 @@ public struct ContainerConfig: Codable, Sendable, Equatable {
         if let l = try? c.decodeIfPresent([String].self, forKey: k) { return l }
         if let s = try c.decodeIfPresent(String.self, forKey: k) { return [s] }
         return nil
+    }
+}
+
+/// `Healthcheck`: durations in nanoseconds; 0 means the default.
+public struct HealthConfig: Codable, Sendable, Equatable {
+    /// `["NONE"]`, `["CMD", args…]` or `["CMD-SHELL", command]`.
+    public var Test: [String]?
+    public var Interval: Int64?
+    public var Timeout: Int64?
+    public var StartPeriod: Int64?
+    public var StartInterval: Int64?
+    public var Retries: Int?
+    public init(Test: [String]? = nil) { self.Test = Test }
+}
+
+/// `State.Health` in inspect.
+public struct HealthState: Codable, Sendable, Equatable {
+    public struct Result: Codable, Sendable, Equatable {
+        public var Start: String
+        public var End: String
+        public var ExitCode: Int
+        public var Output: String
+        public init(Start: String, End: String, ExitCode: Int, Output: String) {
+            self.Start = Start
+            self.End = End
+            self.ExitCode = ExitCode
+            self.Output = Output
+        }
+    }
+    public var Status: String
+    public var FailingStreak: Int
+    public var Log: [Result]
+    public init(Status: String, FailingStreak: Int = 0, Log: [Result] = []) {
+        self.Status = Status
+        self.FailingStreak = FailingStreak
+        self.Log = Log
     }
 }
 

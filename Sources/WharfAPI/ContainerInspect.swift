@@ -11,6 +11,7 @@ public struct ContainerState: Codable, Sendable {
     public var Error: String
     public var StartedAt: String
     public var FinishedAt: String
+    public var Health: HealthState?
 
     public init(Status: String, Running: Bool, Paused: Bool = false, Restarting: Bool = false, OOMKilled: Bool = false,
                 Dead: Bool = false, Pid: Int, ExitCode: Int, Error: String, StartedAt: String, FinishedAt: String) {
