@@ -6,6 +6,7 @@ need=""
 command -v runc >/dev/null 2>&1 || need="$need runc"
 [ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && ldd /bin/busybox 2>&1 | grep -q "not a dynamic" || need="$need busybox-static"
 command -v iptables >/dev/null 2>&1 || need="$need iptables"
+[ -x /usr/bin/tini-static ] || need="$need tini"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 if [ -n "$need" ]; then
   export DEBIAN_FRONTEND=noninteractive

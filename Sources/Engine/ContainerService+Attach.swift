@@ -7,16 +7,27 @@ final class AttachInputHandler: AttachInput {
     let container: Container
     let subscriberID: UInt64
     let attachStdin: Bool
+    let detachKeys: DetachKeyMatcher?
 
-    init(container: Container, subscriberID: UInt64, attachStdin: Bool) {
+    init(container: Container, subscriberID: UInt64, attachStdin: Bool, detachKeys: DetachKeyMatcher? = nil) {
         self.container = container
         self.subscriberID = subscriberID
         self.attachStdin = attachStdin
+        self.detachKeys = detachKeys
     }
 
     func stdin(_ bytes: [UInt8]) {
         guard attachStdin else { return }
-        container.sendStdin(bytes)
+        guard let detachKeys else {
+            container.sendStdin(bytes)
+            return
+        }
+        let (pass, detach) = detachKeys.feed(bytes)
+        if !pass.isEmpty { container.sendStdin(pass) }
+        if detach {
+            // The client goes; the container runs on.
+            container.removeSubscriber(subscriberID)?.sink.finish()
+        }
     }
 
     func stdinClosed() {
@@ -62,8 +73,10 @@ extension ContainerService {
             sink.finish()
             return AttachInputHandler(container: c, subscriberID: 0, attachStdin: false)
         }
+        let withStdin = options.stdin && (c.record.config.OpenStdin ?? false)
+        let keys = withStdin ? try DetachKeyMatcher(options.detachKeys) : nil
         let id = c.addSubscriber(sink: sink, stdout: options.stdout, stderr: options.stderr)
-        return AttachInputHandler(container: c, subscriberID: id, attachStdin: options.stdin && (c.record.config.OpenStdin ?? false))
+        return AttachInputHandler(container: c, subscriberID: id, attachStdin: withStdin, detachKeys: keys)
     }
 
     public func resize(_ ref: String, height: Int, width: Int) async throws {

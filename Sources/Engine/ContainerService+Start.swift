@@ -85,9 +85,21 @@ extension ContainerService {
             if c.tty, let cs = host.ConsoleSize, cs.count == 2, cs[0] > 0, cs[1] > 0 {
                 console = .init(rows: UInt16(clamping: cs[0]), cols: UInt16(clamping: cs[1]))
             }
-            let rc = try runtimeConfig(c, args: [c.record.path] + c.record.args, extraEnv: [], user: cfg.User ?? "",
+            var args = [c.record.path] + c.record.args
+            var initMount: ContainerRuntimeConfig.BindMount?
+            if host.Init == true {
+                // --init: Docker's docker-init (tini) as PID 1, reaping zombies and passing
+                // signals on, bind-mounted read-only from the host.
+                guard let path = Self.initBinary() else {
+                    throw WharfError.invalid("docker-init binary not found: install tini (tini-static)")
+                }
+                initMount = .init(source: path, destination: "/sbin/docker-init", readonly: true)
+                args = ["/sbin/docker-init", "--"] + args
+            }
+            var rc = try runtimeConfig(c, args: args, extraEnv: [], user: cfg.User ?? "",
                                        cwd: cfg.WorkingDir ?? "", tty: c.tty, console: console,
                                        privileged: host.Privileged ?? false)
+            if let initMount { rc.bindMounts.append(initMount) }
             let spec = try SpecBuilder.build(rc)
             try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600, durable: false)
             // A leftover from a previous run would be read as this run's result.
@@ -144,6 +156,11 @@ extension ContainerService {
             rlimits: HostRuntimeOptions.rlimits(host),
             shmSize: (host.ShmSize ?? 0) > 0 ? host.ShmSize! : 64 * 1024 * 1024,
             sysctls: host.Sysctls ?? [:], resources: HostRuntimeOptions.resources(host))
+    }
+
+    /// The init for `--init`: a static tini, which works whatever the image's libc.
+    static func initBinary() -> String? {
+        ["/usr/bin/tini-static", "/usr/bin/docker-init", "/usr/libexec/docker/docker-init"].first { FS.exists($0) }
     }
 
     /// /etc/hostname, /etc/hosts and /etc/resolv.conf live in the container's directory

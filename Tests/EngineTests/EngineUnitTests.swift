@@ -99,3 +99,22 @@ final class JSONLogReaderTests: XCTestCase {
         XCTAssertNil(parse(#"{"log":"unterminated"#))
     }
 }
+
+final class DetachKeyTests: XCTestCase {
+    func testDefaultSequenceDetachesAndOtherBytesPass() throws {
+        let m = try DetachKeyMatcher(nil)
+        XCTAssertEqual(m.feed(Array("ab".utf8)).pass, Array("ab".utf8))
+        let half = m.feed([16])
+        XCTAssertEqual(half.pass, [])
+        XCTAssertFalse(half.detach)
+        XCTAssertTrue(m.feed([17]).detach)
+    }
+
+    func testBrokenSequenceIsPassedOn() throws {
+        let m = try DetachKeyMatcher("ctrl-a,x")
+        XCTAssertEqual(m.keys, [1, UInt8(ascii: "x")])
+        XCTAssertEqual(m.feed([1, UInt8(ascii: "y")]).pass, [1, UInt8(ascii: "y")])
+        XCTAssertTrue(m.feed([1, UInt8(ascii: "x")]).detach)
+        XCTAssertThrowsError(try DetachKeyMatcher("ctrl-1"))
+    }
+}

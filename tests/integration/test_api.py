@@ -157,3 +157,35 @@ def test_truncated_and_oversized_bodies(daemon):
         pass
     s.close()
     assert api(daemon, "GET", "/_ping")[0] == 200
+
+
+def test_detach_keys_server_side(daemon):
+    """The daemon ends an attach on the detach sequence (here for a raw API client)."""
+    import socket
+    status, _, body = api(daemon, "POST", "/containers/create",
+                          {"Image": "busybox", "Cmd": ["sh"], "OpenStdin": True, "Tty": False})
+    cid = json.loads(body)["Id"]
+    try:
+        assert api(daemon, "POST", f"/containers/{cid}/start")[0] == 204
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(daemon.sock)
+        s.settimeout(10)
+        s.sendall(f"POST /containers/{cid}/attach?stream=1&stdin=1&stdout=1&detachKeys=ctrl-a,b HTTP/1.1\r\n"
+                  "Host: x\r\nContent-Length: 0\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += s.recv(4096)
+        assert b"101" in head.split(b"\r\n")[0]
+        s.sendall(b"echo hi\n")
+        rest = b""
+        while b"hi\n" not in rest:
+            rest += s.recv(4096)
+        s.sendall(b"\x01b")
+        while True:                     # the daemon ends the stream
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+        status, _, body = api(daemon, "GET", f"/containers/{cid}/json")
+        assert json.loads(body)["State"]["Running"] is True     # detached, still running
+    finally:
+        api(daemon, "DELETE", f"/containers/{cid}?force=1")

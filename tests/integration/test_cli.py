@@ -191,8 +191,12 @@ def run_in_pty(argv, env, script, timeout=20):
             status = st
             break
     if status is None:
+        # Never wait forever for a client that did not finish.
         try:
-            _, status = os.waitpid(pid, 0)
+            wp, status = os.waitpid(pid, os.WNOHANG)
+            if not wp:
+                os.kill(pid, 9)
+                _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             status = 0
     os.close(fd)

@@ -129,3 +129,13 @@ def test_inspect_shape(cli, names):
     assert "X=1" in info["Config"]["Env"]
     assert info["Config"]["Cmd"] == ["true"]
     assert info["HostConfig"]["NetworkMode"] == "default"
+
+
+def test_detach_keys(daemon, names):
+    from test_cli import run_in_pty
+    n = names("dk")
+    run(["docker", "run", "-dit", "--name", n, "busybox", "sh"], daemon, check=True)
+    # ctrl-p ctrl-q: the client leaves, the container keeps running.
+    out, code = run_in_pty(["docker", "attach", n], daemon.env(), b"\x10\x11")
+    assert b"read escape sequence" in out
+    assert json.loads(run(["docker", "inspect", n], daemon).stdout)[0]["State"]["Running"] is True

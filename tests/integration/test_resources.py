@@ -106,3 +106,15 @@ def test_update_running_container(daemon, names):
     assert info["RestartPolicy"]["Name"] == "unless-stopped"
     p = docker(daemon, "update", "--memory", "1k", n)
     assert p.returncode != 0 and "Minimum memory limit allowed is 6MB" in p.stderr
+
+
+def test_init(cli, names):
+    p = cli("run", "--rm", "--init", "busybox", "sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline")
+    assert p.stdout.startswith("/sbin/docker-init -- sh"), p.stdout
+    n = names("init")
+    cli("run", "-d", "--init", "--name", n, "busybox", "sleep", "100", check=True)
+    import time
+    start = time.time()
+    assert cli("stop", n).returncode == 0
+    assert time.time() - start < 5                       # tini passed SIGTERM on to sleep
+    assert json.loads(cli("inspect", n).stdout)[0]["State"]["ExitCode"] == 143
