@@ -169,13 +169,7 @@ extension Router {
         let input = try await containers.attach(id, options: o, sink: sink)
         let stream = try await hijacker.hijack(headBytes: Array(head.utf8))
         sink.connect(stream)
-        stream.onInput { event in
-            switch event {
-            case .data(let bytes): input.stdin(bytes)
-            case .inputClosed: input.stdinClosed()
-            case .closed: input.detached()
-            }
-        }
+        stream.forward(to: input)
     }
 
     private func logs(_ r: APIRequest, _ id: String, _ out: Responder) async throws {

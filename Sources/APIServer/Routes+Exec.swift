@@ -54,13 +54,7 @@ extension Router {
         guard let input = try await execs.startExec(id, options: o, sink: sink) else { return }
         let stream = try await hijacker.hijack(headBytes: Array(head.utf8))
         sink.connect(stream)
-        stream.onInput { event in
-            switch event {
-            case .data(let bytes): input.stdin(bytes)
-            case .inputClosed: input.stdinClosed()
-            case .closed: input.detached()
-            }
-        }
+        stream.forward(to: input)
     }
 }
 

@@ -109,3 +109,16 @@ final class ResponderSink: StreamSink {
 
     var isClosed: Bool { responder.isClosed }
 }
+
+extension HijackedStream {
+    /// Sends the client's input to the engine: stdin, its half-close, and its going away.
+    func forward(to input: any AttachInput) {
+        onInput { event in
+            switch event {
+            case .data(let bytes): input.stdin(bytes)
+            case .inputClosed: input.stdinClosed()
+            case .closed: input.detached()
+            }
+        }
+    }
+}

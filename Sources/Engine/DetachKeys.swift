@@ -1,4 +1,5 @@
 import Synchronization
+import WharfAPI
 import WharfCore
 
 /// Docker's detach sequence (`ctrl-p,ctrl-q` unless the client gives another): the daemon
@@ -8,34 +9,11 @@ final class DetachKeyMatcher: Sendable {
     let keys: [UInt8]
     private let held = Mutex<[UInt8]>([])
 
-    static let defaultKeys: [UInt8] = [16, 17]
-
     init(_ spec: String?) throws {
-        guard let spec, !spec.isEmpty else {
-            keys = Self.defaultKeys
-            return
+        guard let keys = DetachKeySequence.parse(spec) else {
+            throw WharfError.invalid("Invalid detach keys (\(spec ?? "")) provided")
         }
-        var out: [UInt8] = []
-        for part in spec.split(separator: ",", omittingEmptySubsequences: false) {
-            let p = part.lowercased()
-            if p.count == 1, let b = p.utf8.first {
-                out.append(b)
-            } else if p.hasPrefix("ctrl-"), p.count == 6, let c = p.utf8.last {
-                switch c {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(c - UInt8(ascii: "a") + 1)
-                case UInt8(ascii: "@"): out.append(0)
-                case UInt8(ascii: "["): out.append(27)
-                case UInt8(ascii: "\\"): out.append(28)
-                case UInt8(ascii: "]"): out.append(29)
-                case UInt8(ascii: "^"): out.append(30)
-                case UInt8(ascii: "_"): out.append(31)
-                default: throw WharfError.invalid("Invalid detach keys (\(spec)) provided")
-                }
-            } else {
-                throw WharfError.invalid("Invalid detach keys (\(spec)) provided")
-            }
-        }
-        keys = out
+        self.keys = keys
     }
 
     /// Feeds stdin; returns the bytes to pass on and whether the sequence completed.

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ArgumentParser
+import WharfAPI
 import WharfClient
 
 struct Run: ParsableCommand {
@@ -159,27 +160,9 @@ enum WaitResult {
 /// `--detach-keys` ("ctrl-p,ctrl-q", "a,ctrl-b") as bytes.
 enum DetachKeys {
     static func parse(_ s: String?) throws -> [UInt8] {
-        guard let s, !s.isEmpty else { return [16, 17] }
-        var out: [UInt8] = []
-        for key in s.split(separator: ",") {
-            let k = key.lowercased()
-            if k.hasPrefix("ctrl-"), k.count == 6, let c = k.last?.asciiValue {
-                switch c {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): out.append(c - UInt8(ascii: "a") + 1)
-                case UInt8(ascii: "@"): out.append(0)
-                case UInt8(ascii: "["): out.append(27)
-                case UInt8(ascii: "\\"): out.append(28)
-                case UInt8(ascii: "]"): out.append(29)
-                case UInt8(ascii: "^"): out.append(30)
-                case UInt8(ascii: "_"): out.append(31)
-                default: throw CLIError.message("Invalid escape keys (\(s)) provided")
-                }
-            } else if key.count == 1, let c = key.first?.asciiValue {
-                out.append(c)
-            } else {
-                throw CLIError.message("Invalid escape keys (\(s)) provided")
-            }
+        guard let keys = DetachKeySequence.parse(s) else {
+            throw CLIError.message("Invalid escape keys (\(s ?? "")) provided")
         }
-        return out
+        return keys
     }
 }
