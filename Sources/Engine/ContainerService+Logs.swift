@@ -18,7 +18,7 @@ extension ContainerService {
             throw WharfError.invalid("configured logging driver does not support reading")
         }
         let maxFile = (try? LogOptions(c.hostConfig.LogConfig))?.maxFile ?? 1
-        Task.detached { [self] in
+        Task.detached {
             do {
                 // History: the rotated files, oldest first, then the live one.
                 var position = try await blocking { () -> LogPosition in
