@@ -89,7 +89,7 @@ extension ContainerService {
             return (subs, ws, k)
         }
         guard let (subs, waiters, startK) = claimed else { return }
-        k_resume(startK, info)
+        failStart(startK, info)
         // Clients first: the attach streams end (their output is already queued ahead of
         // the close) and waiters learn the exit code; the rootfs and state.json follow.
         // A start or removal in the meantime waits for `exitInProgress` to clear.
@@ -118,7 +118,8 @@ extension ContainerService {
         }
     }
 
-    private func k_resume(_ k: CheckedContinuation<Int32, any Error>?, _ info: ExitInfo) {
+    /// A start still waiting when the process already ended learns that it failed.
+    private func failStart(_ k: CheckedContinuation<Int32, any Error>?, _ info: ExitInfo) {
         k?.resume(throwing: WharfError.internalError(info.error ?? "container exited before it started"))
     }
 }

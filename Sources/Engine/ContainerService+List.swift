@@ -59,15 +59,7 @@ extension ContainerService {
         }
         if !f["status"].isEmpty && !f["status"].contains(status) { return false }
         if !exitedCodes.isEmpty && !(s.status == .exited && exitedCodes.contains(s.exitCode)) { return false }
-        let labels = c.record.config.Labels ?? [:]
-        for l in f["label"] {
-            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2 {
-                if labels[kv[0]] != kv[1] { return false }
-            } else if labels[kv[0]] == nil {
-                return false
-            }
-        }
+        if !LabelFilter.matches(c.record.config.Labels ?? [:], include: f["label"], exclude: []) { return false }
         if !f["ancestor"].isEmpty && !ancestorIDs.contains(c.record.imageID) { return false }
         if !f["health"].isEmpty {
             let h = s.status == .running ? (s.health?.Status ?? "none") : "none"

@@ -63,9 +63,8 @@ extension ContainerService {
         if c.isRunning {
             let sig = try Signals.parse(signal ?? c.record.config.StopSignal ?? "SIGTERM")
             try await stopRunning(c, signal: sig, timeout: timeout ?? c.record.config.StopTimeout ?? 10)
-            // Exit processing (unmount, state) runs on its own task; let it finish.
-            await c.waitExitProcessed()
         }
+        // start() waits for the exit's cleanup (unmount, state) itself.
         try await start(c.id)
         emit(c, "restart")
     }

@@ -28,14 +28,18 @@ public final class EventBus: Sendable {
     }
 
     /// Past events from `since` (oldest first), then the live ones, until `unsubscribe`.
+    /// The past is delivered under the lock that publishing also takes, so a live event can
+    /// never overtake it.
     func subscribe(since: Timestamp?, filter: @escaping @Sendable (EventMessage) -> Bool,
-                   deliver: @escaping @Sendable (EventMessage) -> Void) -> (past: [EventMessage], id: UInt64) {
+                   deliver: @escaping @Sendable (EventMessage) -> Void) -> UInt64 {
         state.withLock { s in
             let id = s.next
             s.next += 1
+            if let since {
+                for e in s.history where e.timeNano >= since.unixNanoseconds && filter(e) { deliver(e) }
+            }
             s.subscribers.append(Subscriber(id: id, filter: filter, deliver: deliver))
-            let past = since.map { t in s.history.filter { $0.timeNano >= t.unixNanoseconds && filter($0) } } ?? []
-            return (past, id)
+            return id
         }
     }
 
@@ -66,10 +70,7 @@ struct EventFilter: Sendable {
             && any("event") { $0 == e.Action || e.Action.hasPrefix($0 + ":") }
             && any("container") { e.Type == "container" && (e.Actor.ID.hasPrefix($0) || attrs["name"] == $0) }
             && any("image") { attrs["image"] == $0 || (e.Type == "image" && (e.Actor.ID == $0 || attrs["name"] == $0)) }
-            && filters["label"].allSatisfy { spec in
-                let kv = spec.split(separator: "=", maxSplits: 1).map(String.init)
-                return kv.count == 2 ? attrs[kv[0]] == kv[1] : attrs[kv[0]] != nil
-            }
+            && LabelFilter.matches(attrs, include: filters["label"], exclude: [])
     }
 }
 
@@ -90,17 +91,8 @@ extension EventBus {
     public func subscription(since: Timestamp?, filters: Filters) throws -> EventSubscription {
         let filter = try EventFilter(filters)
         let (stream, continuation) = AsyncStream<EventMessage>.makeStream(bufferingPolicy: .bufferingNewest(4096))
-        let (past, id) = subscribe(since: since, filter: { filter.matches($0) }, deliver: { continuation.yield($0) })
-        // Past events go first; live ones that raced in are already queued after them
-        // only if published later, so yield the past before returning.
-        return EventSubscription(events: AsyncStream { c in
-            for e in past { c.yield(e) }
-            let task = Task {
-                for await e in stream { c.yield(e) }
-                c.finish()
-            }
-            c.onTermination = { _ in task.cancel() }
-        }, cancel: { [self] in
+        let id = subscribe(since: since, filter: { filter.matches($0) }, deliver: { continuation.yield($0) })
+        return EventSubscription(events: stream, cancel: { [self] in
             unsubscribe(id)
             continuation.finish()
         })

@@ -21,16 +21,16 @@ public final class ImageService: ImageBackend {
 
     public func importImage(bodyPath: String, options: ImportOptions) async throws -> String {
         let store = self.store
-        return try await blocking {
+        let id = try await blocking {
             let fd = open(bodyPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", bodyPath, errno)) }
             let src = FileDescriptorSource(fd: fd, closeWhenDone: true)
             let rec = try store.importImage(from: src, changes: options.changes, message: options.message,
                                             reference: options.reference)
             return rec.id.string
-        }.also { id in
-            events.publish(type: "image", action: "import", id: id, attributes: ["name": id])
         }
+        events.publish(type: "image", action: "import", id: id, attributes: ["name": id])
+        return id
     }
 
     public func list(all: Bool, filters: Filters) async throws -> [ImageSummary] {
@@ -48,13 +48,7 @@ public final class ImageService: ImageBackend {
                 }
                 if !ok { continue }
             }
-            let labels = r.config.config?.labels
-            var labelOK = true
-            for l in filters["label"] {
-                let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
-                if kv.count == 2 ? labels?[kv[0]] != kv[1] : labels?[kv[0]] == nil { labelOK = false }
-            }
-            if !labelOK { continue }
+            if !LabelFilter.matches(r.config.config?.labels ?? [:], include: filters["label"], exclude: []) { continue }
             out.append(summary(r))
         }
         return out.sorted { $0.Created > $1.Created }
@@ -150,10 +144,3 @@ public final class ImageService: ImageBackend {
     }
 }
 
-extension String {
-    /// Runs `body` with the value and returns it (a side effect in an expression chain).
-    func also(_ body: (String) -> Void) -> String {
-        body(self)
-        return self
-    }
-}
