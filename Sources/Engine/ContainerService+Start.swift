@@ -23,8 +23,15 @@ extension ContainerService {
 
         let image = try await blocking { [images] in try images.resolve(c.record.imageID) }
         let pid: Int32
+        let shim: ShimConnection
         do {
-            let shim = try await blocking { [self] in try self.prepareAndLaunch(c, image: image) }
+            shim = try await blocking { [self] in try self.prepareAndLaunch(c, image: image) }
+        } catch {
+            try? await blocking { [self] in self.teardownRootfs(c) }
+            await recordStartFailure(c, error)
+            throw error
+        }
+        do {
             pid = try await withCheckedThrowingContinuation { (k: CheckedContinuation<Int32, any Error>) in
                 c.live.withLock { l in
                     l.shim = shim
@@ -68,6 +75,22 @@ extension ContainerService {
         logger.debug("started container \(c.id) pid \(pid)")
     }
 
+    /// A start that failed before the runtime ran (a missing device, a bad profile): the
+    /// container stays "created" with Docker's unknown exit code (128) and the error, and
+    /// goes away if it was run with --rm, as with Docker.
+    private func recordStartFailure(_ c: Container, _ error: any Error) async {
+        let message = (error as? WharfError)?.message ?? "\(error)"
+        c.live.withLock { l in
+            l.state.error = message
+            if l.state.exitCode == 0 { l.state.exitCode = 128 }
+            l.starting = false
+        }
+        try? await blocking { try c.persistState() }
+        if c.hostConfig.AutoRemove == true {
+            try? await removeStopped(c)
+        }
+    }
+
     /// Mounts the rootfs, writes the per-container files and the OCI bundle, and launches
     /// the shim. Blocking: called through `blocking {}`.
     private func prepareAndLaunch(_ c: Container, image: ImageRecord) throws -> ShimConnection {
@@ -100,6 +123,8 @@ extension ContainerService {
                                        cwd: cfg.WorkingDir ?? "", tty: c.tty, console: console,
                                        privileged: host.Privileged ?? false)
             if let initMount { rc.bindMounts.append(initMount) }
+            rc.devices = try HostRuntimeOptions.devices(host)
+            rc.deviceRules = try HostRuntimeOptions.deviceRules(host)
             let spec = try SpecBuilder.build(rc)
             try AtomicFile.write(APIJSON.encode(spec), to: c.bundle + "/config.json", mode: 0o600, durable: false)
             // A leftover from a previous run would be read as this run's result.

@@ -94,7 +94,24 @@ enum HostRuntimeOptions {
             if u.Soft > u.Hard { throw WharfError.invalid("ulimit soft limit must be less than or equal to hard limit: \(u.Soft) > \(u.Hard)") }
         }
         _ = try Capabilities.effective(add: h.CapAdd ?? [], drop: h.CapDrop ?? [], privileged: false)
+        for d in h.Devices ?? [] {
+            let perms = d.CgroupPermissions
+            guard perms.allSatisfy({ "rwm".contains($0) }) else { throw WharfError.invalid("invalid device mode: \(perms)") }
+            guard d.PathOnHost.hasPrefix("/") else { throw WharfError.invalid("\(d.PathOnHost) is not an absolute path") }
+        }
+        _ = try deviceRules(h)
         _ = try security(h.SecurityOpt ?? [])
+    }
+
+    static func deviceRules(_ h: HostConfig) throws -> [RuntimeSpecDeviceCgroup] {
+        try (h.DeviceCgroupRules ?? []).map(HostDevices.parseRule)
+    }
+
+    /// `--device` entries, read from the host at each start (a device may come and go).
+    static func devices(_ h: HostConfig) throws -> [HostDevices.Mapping] {
+        try (h.Devices ?? []).flatMap {
+            try HostDevices.mappings(host: $0.PathOnHost, container: $0.PathInContainer, permissions: $0.CgroupPermissions)
+        }
     }
 
     /// "0-2,4": every listed cpu must exist.

@@ -73,6 +73,10 @@ public struct ContainerRuntimeConfig: Sendable, Equatable {
     public var privateCgroupNamespace: Bool?
     public var sysctls: [String: String]
     public var resources: RuntimeSpecResources?
+    /// `--device` nodes (`--privileged` adds every host device itself).
+    public var devices: [HostDevices.Mapping] = []
+    /// `--device-cgroup-rule` entries.
+    public var deviceRules: [RuntimeSpecDeviceCgroup] = []
 
     public init(id: String, rootfs: String, args: [String], env: [String] = [], cwd: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, additionalGids: [UInt32] = [], tty: Bool = false,

@@ -33,6 +33,8 @@ public enum SpecBuilder {
             linux.readonlyPaths = readonlyPaths
         }
         linux.seccomp = try seccomp(c, caps: caps)
+        let nodes = c.privileged ? HostDevices.all() : c.devices.map(\.device)
+        linux.devices = nodes.isEmpty ? nil : nodes
         var sysctl = c.sysctls
         if c.network != .host {
             // Docker ≥ 20.10 lets unprivileged users bind low ports and ping in a private netns.
@@ -88,6 +90,10 @@ public enum SpecBuilder {
                 .init(allow: true, type: "c", major: 5, minor: 1, access: "rwm"),
                 .init(allow: false, type: "c", major: 10, minor: 229, access: "rwm"),
             ]
+        }
+        if !c.privileged {
+            devices += c.devices.map(\.rule)
+            devices += c.deviceRules
         }
         devices.append(contentsOf: r.devices ?? [])
         r.devices = devices

@@ -162,8 +162,22 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var CpusetCpus: String?
     public var CpusetMems: String?
     public var Ulimits: [Ulimit]?
+    public var Devices: [DeviceMapping]?
+    public var DeviceCgroupRules: [String]?
 
     public init() {}
+}
+
+/// `--device /dev/x[:/dev/y[:rwm]]`.
+public struct DeviceMapping: Codable, Sendable, Equatable {
+    public var PathOnHost: String
+    public var PathInContainer: String
+    public var CgroupPermissions: String
+    public init(PathOnHost: String, PathInContainer: String, CgroupPermissions: String) {
+        self.PathOnHost = PathOnHost
+        self.PathInContainer = PathInContainer
+        self.CgroupPermissions = CgroupPermissions
+    }
 }
 
 /// `--ulimit nofile=1024:2048` → `{"Name":"nofile","Soft":1024,"Hard":2048}`.

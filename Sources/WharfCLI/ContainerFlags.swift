@@ -42,6 +42,8 @@ struct ContainerFlags: ParsableArguments {
     @Option(name: .customLong("log-driver"), help: "Logging driver for the container") var logDriver: String?
     @Option(name: .customLong("log-opt"), help: "Log driver options") var logOpt: [String] = []
     @Option(help: "Sysctl options") var sysctl: [String] = []
+    @Option(help: "Add a host device to the container") var device: [String] = []
+    @Option(name: .customLong("device-cgroup-rule"), help: "Add a rule to the cgroup allowed devices list") var deviceCgroupRule: [String] = []
     @Option(help: "Runtime to use for this container") var runtime: String?
     @Flag(help: "Run an init inside the container") var `init` = false
     @Option(help: "Set platform if server is multi-platform capable") var platform: String?
@@ -168,9 +170,35 @@ struct ContainerFlags: ParsableArguments {
             let parts = o.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             s.sysctls[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
+        s.devices = try device.map(ContainerFlags.parseDevice)
+        if !deviceCgroupRule.isEmpty { s.deviceCgroupRules = deviceCgroupRule }
         s.runtime = runtime
         if self.`init` { s.initProcess = true }
         return s
+    }
+
+    /// `--device /dev/x[:/dev/y][:rwm]` as docker's `parseDevice`.
+    static func parseDevice(_ spec: String) throws -> ContainerSpec.Device {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        func isMode(_ m: String) -> Bool { !m.isEmpty && m.allSatisfy { "rwm".contains($0) } }
+        var host = parts[0], container = "", perms = "rwm"
+        switch parts.count {
+        case 1: break
+        case 2:
+            if isMode(parts[1]) { perms = parts[1] } else { container = parts[1] }
+        case 3:
+            container = parts[1]
+            guard isMode(parts[2]) else { throw CLIError.status("invalid argument \"\(spec)\" for \"--device\" flag: invalid device mode: \(parts[2])", 125) }
+            perms = parts[2]
+        default:
+            throw CLIError.status("invalid argument \"\(spec)\" for \"--device\" flag: invalid device specification: \(spec)", 125)
+        }
+        if host.isEmpty { host = spec }
+        if container.isEmpty { container = host }
+        guard container.hasPrefix("/") else {
+            throw CLIError.status("invalid argument \"\(spec)\" for \"--device\" flag: \(container) is not an absolute path", 125)
+        }
+        return .init(host: host, container: container, permissions: perms)
     }
 
     /// "net_admin" → "CAP_NET_ADMIN"; "all" → "ALL".

@@ -56,6 +56,13 @@ public struct ContainerSpec: Sendable, Equatable {
     public var logConfig: [String: String] = [:]
     public var initProcess: Bool?
     public var sysctls: [String: String] = [:]
+    public struct Device: Sendable, Equatable {
+        public var host: String
+        public var container: String
+        public var permissions: String
+    }
+    public var devices: [Device] = []
+    public var deviceCgroupRules: [String]?
 
     public init() {}
 
@@ -175,8 +182,11 @@ public enum CreateBody {
             .init("CpuRealtimeRuntime", .int(0)),
             .init("CpusetCpus", .string("")),
             .init("CpusetMems", .string("")),
-            .init("Devices", .array([])),
-            .init("DeviceCgroupRules", .null),
+            .init("Devices", .array(s.devices.map {
+                .obj(["PathOnHost": .string($0.host), "PathInContainer": .string($0.container),
+                      "CgroupPermissions": .string($0.permissions)])
+            })),
+            .init("DeviceCgroupRules", .strings(s.deviceCgroupRules)),
             .init("DeviceRequests", .null),
             .init("MemoryReservation", .int(0)),
             .init("MemorySwap", .int(0)),

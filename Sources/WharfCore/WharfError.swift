@@ -37,7 +37,14 @@ public struct WharfError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// An errno turned into a readable message, as Go prints `*PathError`.
 public func errnoMessage(_ op: String, _ path: String, _ err: Int32) -> String {
-    "\(op) \(path): \(String(cString: strerror(err)))"
+    "\(op) \(path): \(errnoText(err))"
+}
+
+/// strerror as Go spells it: "no such file or directory", lower case.
+public func errnoText(_ err: Int32) -> String {
+    let s = String(cString: strerror(err))
+    guard let first = s.first else { return s }
+    return first.lowercased() + s.dropFirst()
 }
 
 #if canImport(Glibc)

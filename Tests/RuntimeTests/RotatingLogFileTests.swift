@@ -138,7 +138,7 @@ final class RotatingLogFileTests: XCTestCase {
         XCTAssertEqual(all, Array(all.first!..<40))
         for p in [path, path + ".1", path + ".2"] { XCTAssertLessThanOrEqual(bytes(p).count, 1000) }
         // Nothing beyond max-file is ever left behind, even from a larger earlier setting.
-        FileManager.default.createFile(atPath: path + ".3", contents: Data("stale\n".utf8))
+        _ = FileManager.default.createFile(atPath: path + ".3", contents: Data("stale\n".utf8))
         for i in 40..<80 { try log!.write(entry(i, pad: 10)) }
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + ".3"))  // Docker leaves it too
         XCTAssertEqual(seqs(path).last, 79)

@@ -56,6 +56,16 @@ import WharfClient
         #expect(try ContainerFlags.ramInBytes("1.5g") == 1_610_612_736)
     }
 
+    @Test func devices() throws {
+        #expect(try ContainerFlags.parseDevice("/dev/fuse") == .init(host: "/dev/fuse", container: "/dev/fuse", permissions: "rwm"))
+        #expect(try ContainerFlags.parseDevice("/dev/fuse:r") == .init(host: "/dev/fuse", container: "/dev/fuse", permissions: "r"))
+        #expect(try ContainerFlags.parseDevice("/dev/fuse:/dev/f") == .init(host: "/dev/fuse", container: "/dev/f", permissions: "rwm"))
+        #expect(try ContainerFlags.parseDevice("/dev/fuse:/dev/f:mw") == .init(host: "/dev/fuse", container: "/dev/f", permissions: "mw"))
+        #expect(throws: CLIError.self) { try ContainerFlags.parseDevice("/dev/fuse:/dev/f:x") }
+        #expect(throws: CLIError.self) { try ContainerFlags.parseDevice("/dev/fuse:rel") }
+        #expect(throws: CLIError.self) { try ContainerFlags.parseDevice("a:b:c:d") }
+    }
+
     @Test func detachKeys() throws {
         #expect(try DetachKeys.parse(nil) == [16, 17])
         #expect(try DetachKeys.parse("ctrl-a,x") == [1, 120])

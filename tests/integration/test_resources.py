@@ -118,3 +118,53 @@ def test_init(cli, names):
     assert cli("stop", n).returncode == 0
     assert time.time() - start < 5                       # tini passed SIGTERM on to sleep
     assert json.loads(cli("inspect", n).stdout)[0]["State"]["ExitCode"] == 143
+
+
+def test_device_flags(cli):
+    # /dev/fuse is denied by Docker's default device rules: it needs --device.
+    p = cli("run", "--rm", "--device", "/dev/fuse", "busybox", "sh", "-c",
+            "ls -l /dev/fuse && exec 3<>/dev/fuse && echo opened")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("crw") and "10, 229" in p.stdout and "opened" in p.stdout
+    # Renamed, read-only: open for writing is refused by the device cgroup.
+    p = cli("run", "--rm", "--device", "/dev/fuse:/dev/myfuse:r", "busybox", "sh", "-c",
+            "exec 3</dev/myfuse && echo read-ok; exec 4<>/dev/myfuse && echo write-ok")
+    assert "read-ok" in p.stdout and "write-ok" not in p.stdout
+    # A directory maps every device beneath it.
+    p = cli("run", "--rm", "--device", "/dev/net:/dev/n2", "busybox", "ls", "/dev/n2")
+    assert p.returncode == 0 and p.stdout.split() == ["tun"], (p.stdout, p.stderr)
+    # Without either, mknod of the node is refused; a cgroup rule allows it.
+    script = "mknod /tmp/fuse c 10 229 && exec 3<>/tmp/fuse && echo ok"
+    assert "ok" not in cli("run", "--rm", "busybox", "sh", "-c", script).stdout
+    p = cli("run", "--rm", "--device-cgroup-rule", "c 10:229 rwm", "busybox", "sh", "-c", script)
+    assert p.returncode == 0 and "ok" in p.stdout, p.stderr
+    # Privileged containers see the host's devices.
+    p = cli("run", "--rm", "--privileged", "busybox", "ls", "/dev/net/tun", "/dev/loop-control")
+    assert p.returncode == 0, p.stderr
+
+
+def test_device_errors(cli, daemon, names):
+    p = cli("run", "--rm", "--device", "/dev/does-not-exist", "busybox", "true")
+    # The docker CLI turns any "no such file or directory" from the daemon into 127.
+    assert p.returncode == 127
+    assert 'error gathering device information while adding custom device "/dev/does-not-exist": no such file or directory' in p.stderr
+    p = cli("run", "--rm", "--device", "/etc/hostname", "busybox", "true")
+    assert p.returncode == 125 and "not a device node" in p.stderr
+    # Bad modes and rules straight through the API, as another client could send them.
+    from conftest import api
+    st, _, body = api(daemon, "POST", "/containers/create", {
+        "Image": "busybox", "HostConfig": {"Devices": [{"PathOnHost": "/dev/null", "PathInContainer": "/dev/x",
+                                                        "CgroupPermissions": "rwx"}]}})
+    assert st == 400 and b"invalid device mode: rwx" in body
+    st, _, body = api(daemon, "POST", "/containers/create", {
+        "Image": "busybox", "HostConfig": {"DeviceCgroupRules": ["c 1:x rwm"]}})
+    assert st == 400 and b"invalid device cgroup format" in body
+    # A failed start leaves the container "created" with the error and exit code 128; with
+    # --rm it is gone.
+    n = names("dev")
+    p = cli("create", "--name", n, "--device", "/dev/does-not-exist", "busybox", "true")
+    assert p.returncode == 0
+    assert cli("start", n).returncode != 0
+    st = json.loads(cli("inspect", n).stdout)[0]["State"]
+    assert st["Status"] == "created" and st["ExitCode"] == 128 and "custom device" in st["Error"]
+    assert "dev-does-not-exist" not in cli("ps", "-a", "--format", "{{.Names}}").stdout
