@@ -9,18 +9,27 @@ extension ContainerService {
     public func update(_ ref: String, with u: HostConfig) async throws -> [String] {
         let c = try lookup(ref)
         var h = c.hostConfig
-        if let v = u.Memory { h.Memory = v }
-        if let v = u.MemorySwap { h.MemorySwap = v }
-        if let v = u.MemoryReservation { h.MemoryReservation = v }
-        if let v = u.NanoCpus { h.NanoCpus = v }
-        if let v = u.CpuShares { h.CpuShares = v }
-        if let v = u.CpuQuota { h.CpuQuota = v }
-        if let v = u.CpuPeriod { h.CpuPeriod = v }
-        if let v = u.CpusetCpus { h.CpusetCpus = v }
-        if let v = u.CpusetMems { h.CpusetMems = v }
+        // The docker CLI sends every field, unset ones as zero or null: as with Docker, only
+        // non-zero values change anything.
+        if let v = u.Memory, v != 0 { h.Memory = v }
+        if let v = u.MemorySwap, v != 0 { h.MemorySwap = v }
+        if let v = u.MemoryReservation, v != 0 { h.MemoryReservation = v }
+        if let v = u.NanoCpus, v != 0 {
+            h.NanoCpus = v
+            h.CpuQuota = 0
+            h.CpuPeriod = 0
+        }
+        if let v = u.CpuQuota, v != 0 { h.CpuQuota = v; h.NanoCpus = 0 }
+        if let v = u.CpuPeriod, v != 0 { h.CpuPeriod = v; h.NanoCpus = 0 }
+        if let v = u.CpuShares, v != 0 { h.CpuShares = v }
+        if let v = u.CpusetCpus, !v.isEmpty { h.CpusetCpus = v }
+        if let v = u.CpusetMems, !v.isEmpty { h.CpusetMems = v }
         if let v = u.PidsLimit { h.PidsLimit = v }
         if let v = u.OomKillDisable { h.OomKillDisable = v }
         if let rp = u.RestartPolicy, let name = rp.Name, !name.isEmpty { h.RestartPolicy = rp }
+        if let m = h.Memory, m > 0, let sw = h.MemorySwap, sw > 0, sw < m, (u.MemorySwap ?? 0) == 0 {
+            throw WharfError.invalid("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time")
+        }
         try HostRuntimeOptions.validate(h)
         try Self.validateRestartPolicy(h)
         if c.isRunning, let resources = HostRuntimeOptions.resources(h) {

@@ -8,10 +8,10 @@ def docker(d, *a, **kw):
     return run(["docker", *a], d, **kw)
 
 
-def test_commit_with_changes_and_message(daemon, names):
+def test_commit_with_changes_and_message(cli, daemon, names):
     n = names("cm")
     docker(daemon, "run", "--name", n, "busybox", "sh", "-c", "echo committed > /hello; rm /bin/vi", check=True)
-    p = docker(daemon, "commit", "-a", "tester", "-m", "my message", "-c", 'CMD ["cat", "/hello"]', "-c", "ENV A=b",
+    p = cli("commit", "-a", "tester", "-m", "my message", "-c", 'CMD ["cat", "/hello"]', "-c", "ENV A=b",
                n, "committed-img:v1")
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().startswith("sha256:")
@@ -27,9 +27,9 @@ def test_commit_with_changes_and_message(daemon, names):
     # A running container, paused for the commit and running afterwards.
     m = names("cmr")
     docker(daemon, "run", "-d", "--name", m, "busybox", "sh", "-c", "echo x > /state; sleep 100", check=True)
-    p = docker(daemon, "commit", m)
-    assert p.returncode == 0
+    p = cli("commit", m)
+    assert p.returncode == 0 and p.stdout.startswith("sha256:")
     assert json.loads(docker(daemon, "inspect", m).stdout)[0]["State"]["Status"] == "running"
     docker(daemon, "rmi", "committed-img:v1", check=True)
-    p = docker(daemon, "commit", "nope-container", "x:1")
+    p = cli("commit", "nope-container", "x:1")
     assert p.returncode != 0 and "No such container: nope-container" in p.stderr

@@ -96,3 +96,14 @@ def test_container_prune(daemon, names):
     finally:
         client.close()
     assert docker(daemon, "inspect", keep).returncode == 0
+
+
+def test_port_without_published_ports(cli, names):
+    n = names("port")
+    cli("run", "-d", "--name", n, "--network", "none", "busybox", "sleep", "100", check=True)
+    p = cli("port", n)
+    assert p.returncode == 0 and p.stdout == ""
+    p = cli("port", n, "80")
+    assert p.returncode == 1 and f"No public port '80' published for {n}" in p.stderr
+    p = cli("port", "nope-ctr")
+    assert p.returncode == 1 and "No such container: nope-ctr" in p.stderr

@@ -92,20 +92,29 @@ def test_read_only_sysctl_group_add(cli):
     assert set(p.stdout.split()) >= {"0", "50", "65534"}
 
 
-def test_update_running_container(daemon, names):
+def test_update_running_container(cli, daemon, names):
     n = names("up")
     docker(daemon, "run", "-d", "--name", n, "-m", "32m", "busybox", "sleep", "100", check=True)
-    p = docker(daemon, "update", "--memory", "64m", "--memory-swap", "128m", "--cpus", "0.5", "--restart",
-               "unless-stopped", n)
-    assert p.returncode == 0, p.stderr
+    p = cli("update", "--memory", "64m", "--memory-swap", "128m", "--cpus", "0.5", "--restart",
+            "unless-stopped", n)
+    assert p.returncode == 0 and p.stdout == n + "\n", p.stderr
     p = docker(daemon, "exec", n, "sh", "-c",
                "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes")
     assert p.stdout.strip() == "67108864"
     info = json.loads(docker(daemon, "inspect", n).stdout)[0]["HostConfig"]
     assert info["Memory"] == 67108864 and info["NanoCpus"] == 500000000
     assert info["RestartPolicy"]["Name"] == "unless-stopped"
-    p = docker(daemon, "update", "--memory", "1k", n)
+    # Fields left out (sent as zero by the docker CLI) keep their values.
+    p = cli("update", "--cpu-shares", "512", "--pids-limit", "40", n)
+    assert p.returncode == 0, p.stderr
+    info = json.loads(docker(daemon, "inspect", n).stdout)[0]["HostConfig"]
+    assert (info["Memory"], info["NanoCpus"], info["CpuShares"], info["PidsLimit"]) == (67108864, 500000000, 512, 40)
+    p = cli("update", "--memory", "1k", n)
     assert p.returncode != 0 and "Minimum memory limit allowed is 6MB" in p.stderr
+    p = cli("update", "--memory", "256m", n)
+    assert p.returncode != 0 and "update the memoryswap at the same time" in p.stderr
+    p = cli("update", "--memory", "8m", "no-such-ctr")
+    assert p.returncode != 0 and "No such container: no-such-ctr" in p.stderr
 
 
 def test_init(cli, names):

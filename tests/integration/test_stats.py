@@ -5,7 +5,7 @@ import time
 
 import docker as dockerpy
 
-from conftest import run
+from conftest import run, wharf_bin
 
 
 def test_stats_no_stream_shows_real_figures(daemon, names):
@@ -45,3 +45,26 @@ def test_stats_stream_and_stopped(daemon, names):
     run(["docker", "create", "--name", stopped, "busybox", "true"], daemon, check=True)
     p = run(["docker", "stats", "--no-stream", "--format", "{{.PIDs}} {{.MemUsage}}", stopped], daemon, timeout=30)
     assert p.returncode == 0 and p.stdout.split()[0] == "0"
+
+
+def test_wharf_stats_matches_docker(daemon, names):
+    n = names("stw")
+    run(["docker", "run", "-d", "--name", n, "-m", "64m", "busybox", "sleep", "100"], daemon, check=True)
+    fmt = "{{.Name}}|{{.MemUsage}}|{{.NetIO}}|{{.PIDs}}"
+    outs = []
+    for tool in ("docker", "wharf"):
+        p = run([tool if tool == "docker" else wharf_bin("wharf"), "stats", "--no-stream", "--format", fmt, n], daemon, timeout=30)
+        assert p.returncode == 0, p.stderr
+        outs.append(p.stdout.strip().split("|"))
+    assert outs[0][0] == outs[1][0] == n
+    assert outs[1][1].endswith(" / 64MiB") and outs[1][2:] == outs[0][2:]
+    p = run([wharf_bin("wharf"), "stats", "--no-stream", n], daemon, timeout=30)
+    head, row = p.stdout.splitlines()
+    assert head.split() == ["CONTAINER", "ID", "NAME", "CPU", "%", "MEM", "USAGE", "/", "LIMIT", "MEM", "%",
+                            "NET", "I/O", "BLOCK", "I/O", "PIDS"]
+    assert row.split()[1] == n
+    # Without names: the running containers.
+    p = run([wharf_bin("wharf"), "stats", "--no-stream", "--format", "{{.Name}}"], daemon, timeout=30)
+    assert n in p.stdout.split()
+    p = run([wharf_bin("wharf"), "stats", "--no-stream", "nope-ctr"], daemon, timeout=30)
+    assert p.returncode != 0 and "No such container: nope-ctr" in p.stderr
