@@ -81,6 +81,10 @@ final class Container: Sendable {
         var pendingStdin: [[UInt8]] = []
         var pendingStdinClose = false
         var starting = false
+        /// Found at restore with a live shim but not recorded as running: a start the
+        /// previous daemon began. The shim's state decides (finish it, adopt it, or record
+        /// how it ended).
+        var resumingStart = false
         var stopping = false
         var removing = false
         var startContinuation: CheckedContinuation<Int32, any Error>?

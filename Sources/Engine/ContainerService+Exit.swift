@@ -15,7 +15,11 @@ extension ContainerService {
                 defer { l.startContinuation = nil }
                 return l.startContinuation
             }
-            k?.resume(returning: pid)
+            if let k {
+                k.resume(returning: pid)
+            } else if c.live.withLock({ $0.resumingStart }) {
+                markStarted(c, pid: pid)
+            }
         case .failed(let message):
             let k = c.live.withLock { l -> CheckedContinuation<Int32, any Error>? in
                 defer { l.startContinuation = nil }
@@ -33,16 +37,27 @@ extension ContainerService {
             case .exited(let info):
                 Task { await self.processExit(c, info) }
             case .running(let pid):
-                c.live.withLock { $0.state.pid = pid }
+                let adopt = c.live.withLock { l -> Bool in
+                    l.state.pid = pid
+                    return l.resumingStart && l.state.status != .running
+                }
+                // A start the previous daemon made, but did not live to record.
+                if adopt { markStarted(c, pid: pid) }
             case .created:
-                break
+                // The previous daemon died between creating the container and starting
+                // it: finish the start it was asked for.
+                if c.live.withLock({ $0.resumingStart }) {
+                    do { try c.live.withLock { $0.shim }?.send(.start) } catch {
+                        logger.warning("could not resume the start of \(c.id): \(error)")
+                    }
+                }
             }
         case .closed:
             // The shim is gone. If it never said how the container ended (it was killed),
             // record what exit.json says, if anything.
             let stillRunning = c.live.withLock { l -> Bool in
                 l.shimAlive = false
-                return l.state.status == .running || l.startContinuation != nil
+                return l.state.status == .running || l.startContinuation != nil || l.resumingStart
             }
             if stillRunning {
                 Task { await self.processExit(c, self.readExitFile(c)) }
@@ -64,7 +79,7 @@ extension ContainerService {
         let claimed = c.live.withLock { l -> ([AttachSubscriber], [Waiter], CheckedContinuation<Int32, any Error>?)? in
             // Exactly one caller processes an exit (the shim's `exited`, its `closed`, or a
             // restore may all report it).
-            guard l.shim != nil || l.state.status == .running else { return nil }
+            guard l.shim != nil || l.state.status == .running || l.resumingStart else { return nil }
             // A process that never ran leaves the container "created", as Docker does,
             // with the exit code and error of the failed start.
             let neverRan = info.error != nil && l.state.status != .running
@@ -86,9 +101,11 @@ extension ContainerService {
             l.waiters.removeAll { $0.condition != .removed }
             let k = l.startContinuation
             l.startContinuation = nil
+            l.resumingStart = false
             return (subs, ws, k)
         }
         guard let (subs, waiters, startK) = claimed else { return }
+        FaultPoint.hit("exit.received")
         failStart(startK, info)
         // Clients first: the attach streams end (their output is already queued ahead of
         // the close) and waiters learn the exit code; the rootfs and state.json follow.

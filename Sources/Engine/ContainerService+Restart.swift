@@ -60,14 +60,24 @@ extension ContainerService {
         }
     }
 
-    /// At daemon start: `always` containers start again, `unless-stopped` ones too unless
-    /// a user stopped them (Docker's rules).
+    /// At daemon start: `always` containers start again (even stopped by hand),
+    /// `unless-stopped` ones unless a user stopped them, `on-failure` ones whose last exit
+    /// was a failure and that have retries left (Docker's restartmanager.ShouldRestart).
     func startByPolicyAtBoot() {
         for c in all where !c.isRunning {
-            let (manual, status) = c.live.withLock { ($0.state.manuallyStopped == true, $0.state.status) }
-            guard status != .created else { continue }
-            let policy = c.hostConfig.RestartPolicy?.Name ?? "no"
-            guard policy == "always" || (policy == "unless-stopped" && !manual) else { continue }
+            let policy = c.hostConfig.RestartPolicy
+            let wants = c.live.withLock { l -> Bool in
+                guard l.state.status == .exited, !l.resumingStart else { return false }
+                switch policy?.Name ?? "no" {
+                case "always": return true
+                case "unless-stopped": return l.state.manuallyStopped != true
+                case "on-failure":
+                    let max = policy?.MaximumRetryCount ?? 0
+                    return l.state.exitCode != 0 && (max == 0 || l.state.restartCount < max)
+                default: return false
+                }
+            }
+            guard wants else { continue }
             Task { [self] in
                 do { try await start(c.id) } catch {
                     logger.warning("could not start \(c.id) by its restart policy: \(WharfError.from(error).message)")

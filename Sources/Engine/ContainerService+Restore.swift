@@ -25,7 +25,10 @@ extension ContainerService {
             var state = (try? FS.readFile(dir + "/state.json")).flatMap { try? APIJSON.decode(ContainerStateRecord.self, from: $0) } ?? ContainerStateRecord()
             let c = Container(record: record, hostConfig: host, state: state, dir: dir, bundle: config.bundleDir(id), socketPath: config.shimSocket(id))
             register(c)
-            guard state.status == .running else { continue }
+            guard state.status == .running else {
+                restoreNotRunning(c)
+                continue
+            }
             if let shim = try? ShimConnection.connect(socketPath: c.socketPath) {
                 c.live.withLock {
                     $0.shim = shim
@@ -50,6 +53,39 @@ extension ContainerService {
                 }
             }
         }
+    }
+}
+
+extension ContainerService {
+    /// A container recorded as created or exited. If the daemon died during a start, its
+    /// shim may be alive (the shim's state then decides what happens), or the start left a
+    /// mounted rootfs and a bundle behind, or the shim already recorded how it ended.
+    private func restoreNotRunning(_ c: Container) {
+        guard FS.exists(c.bundle) else { return }
+        if let shim = try? ShimConnection.connect(socketPath: c.socketPath) {
+            c.live.withLock {
+                $0.shim = shim
+                $0.shimAlive = true
+                $0.resumingStart = true
+            }
+            shim.run { [weak self] event in self?.handleShimEvent(c, event) }
+            logger.info("resuming an interrupted start of \(c.id)")
+            return
+        }
+        if let bytes = try? FS.readFile(c.bundle + "/exit.json"),
+           let info = try? APIJSON.decode(ExitInfo.self, from: bytes) {
+            // exit.json is removed before each start, so this one is from the interrupted run.
+            c.live.withLock { l in
+                l.state.status = info.error == nil ? .exited : .created
+                l.state.exitCode = info.exitCode
+                l.state.pid = 0
+                l.state.finishedAt = Timestamp(rfc3339: info.finishedAt) ?? .now()
+                if let e = info.error { l.state.error = e }
+            }
+            try? c.persistState()
+        }
+        teardownRootfs(c)
+        try? FS.removeAll(c.bundle)
     }
 }
 

@@ -14,7 +14,7 @@ extension ContainerService {
         await c.waitExitProcessed()
         let proceed = try c.live.withLock { l -> Bool in
             if l.removing { throw WharfError.conflict("container is marked for removal and cannot be started") }
-            if l.state.status == .running || l.starting { return false }
+            if l.state.status == .running || l.starting || l.resumingStart { return false }
             l.starting = true
             return true
         }
@@ -49,6 +49,7 @@ extension ContainerService {
                 }
                 for chunk in pending { try? shim.send(.stdin(chunk)) }
                 if closeIt { try? shim.send(.closeStdin) }
+                FaultPoint.hit("start.launched")
                 do { try shim.send(.start) } catch {
                     c.live.withLock { $0.startContinuation = nil }
                     k.resume(throwing: error)
@@ -58,10 +59,19 @@ extension ContainerService {
             try? await blocking { [self] in self.teardownRootfs(c) }
             throw error
         }
+        FaultPoint.hit("start.started")
+        markStarted(c, pid: pid)
+        logger.debug("started container \(c.id) pid \(pid)")
+    }
+
+    /// The process runs: record it, tell listeners, start the health checks. Also used when
+    /// a restarted daemon finds that a start it was doing went through.
+    func markStarted(_ c: Container, pid: Int32) {
         c.live.withLock { l in
             l.state.status = .running
             l.state.manuallyStopped = false
             l.restarting = false
+            l.resumingStart = false
             l.state.pid = pid
             l.state.startedAt = .now()
             l.state.exitCode = 0
@@ -72,7 +82,6 @@ extension ContainerService {
         c.persistInBackground()
         emit(c, "start")
         startHealthMonitor(c)
-        logger.debug("started container \(c.id) pid \(pid)")
     }
 
     /// A start that failed before the runtime ran (a missing device, a bad profile): the
@@ -137,6 +146,7 @@ extension ContainerService {
                 tty: c.tty, openStdin: c.record.config.OpenStdin ?? false,
                 shimPath: config.shimPath, socketPath: c.socketPath,
                 logMaxSize: logOptions.maxSize > 0 ? logOptions.maxSize : nil, logMaxFile: logOptions.maxFile)
+            FaultPoint.hit("start.mounted")
             return try ShimConnection.launch(opts)
         } catch {
             teardownRootfs(c)

@@ -139,3 +139,18 @@ def test_detach_keys(daemon, names):
     out, code = run_in_pty(["docker", "attach", n], daemon.env(), b"\x10\x11")
     assert b"read escape sequence" in out
     assert json.loads(run(["docker", "inspect", n], daemon).stdout)[0]["State"]["Running"] is True
+    # Custom keys through the docker CLI on a TTY: attach, exec -it and run -it. (A fresh
+    # container: the shell redraws its prompt only when the attach changes the TTY's size,
+    # and the helper types once it sees a prompt.)
+    n = names("dk")
+    run(["docker", "run", "-dit", "--name", n, "busybox", "sh"], daemon, check=True)
+    out, code = run_in_pty(["docker", "attach", "--detach-keys", "ctrl-x,x", n], daemon.env(), b"\x18x", timeout=10)
+    assert b"read escape sequence" in out
+    out, code = run_in_pty(["docker", "exec", "-it", "--detach-keys", "ctrl-x,x", n, "sh"], daemon.env(), b"\x18x",
+                           timeout=10)
+    assert b"read escape sequence" in out
+    m = names("dkr")
+    out, code = run_in_pty(["docker", "run", "-it", "--name", m, "--detach-keys", "ctrl-x,x", "busybox", "sh"],
+                           daemon.env(), b"\x18x", timeout=10)
+    assert code == 0                              # docker run leaves quietly
+    assert json.loads(run(["docker", "inspect", m], daemon).stdout)[0]["State"]["Running"] is True
