@@ -19,53 +19,83 @@ extension ContainerService {
         }
         let maxFile = (try? LogOptions(c.hostConfig.LogConfig))?.maxFile ?? 1
         Task.detached {
+            // The live file is read through one descriptor held from the start, so a
+            // rotation or the container's removal (docker-py reads a run's output after
+            // removing the container) never loses what was written before.
+            let live = LiveLog(path: c.logPath)
             do {
                 // History: the rotated files, oldest first, then the live one.
-                var position = try await blocking { () -> LogPosition in
+                try await blocking {
                     var lines: [ArraySlice<UInt8>] = []
-                    var position = LogPosition(inode: 0, offset: 0)
-                    for path in LogOptions.files(c.logPath, maxFile: maxFile) {
-                        let (more, end) = try Self.readLines(path, from: 0)
-                        lines += more
-                        if path == c.logPath { position = end }
+                    for path in LogOptions.files(c.logPath, maxFile: maxFile).dropLast() {
+                        lines += try Self.readLines(path, from: 0).lines
                     }
+                    lines += live.readNew()
                     if let tail = options.tail { lines = Array(lines.suffix(max(0, tail))) }
                     Self.emit(lines, options: options, sink: sink)
-                    return position
                 }
-                // Follow: poll the live file until the container stops (then read what is
-                // left once more) or the client goes away. A rotation replaces the file:
-                // finish the old one (now .1) from where we were, then start the new one.
+                // Follow: poll until the container stops (then read what is left once
+                // more) or the client goes away.
                 while options.follow && !sink.isClosed {
                     let running = c.isRunning || c.live.withLock { $0.starting || $0.restarting }
-                    let from = position
-                    position = try await blocking { () -> LogPosition in
-                        var lines: [ArraySlice<UInt8>] = []
-                        var at = from
-                        if let live = Self.inode(c.logPath), live != at.inode, at.inode != 0 {
-                            if Self.inode(c.logPath + ".1") == at.inode {
-                                lines += try Self.readLines(c.logPath + ".1", from: at.offset).lines
-                            }
-                            at = LogPosition(inode: live, offset: 0)
-                        }
-                        let (more, end) = try Self.readLines(c.logPath, from: at.offset)
-                        lines += more
-                        Self.emit(lines, options: options, sink: sink)
-                        return end.inode == 0 ? at : end
-                    }
+                    try await blocking { Self.emit(live.readNew(), options: options, sink: sink) }
                     if !running { break }
                     try await Task.sleep(nanoseconds: 50_000_000)
                 }
             } catch {}
+            live.close()
             sink.finish()
         }
         return c.tty
     }
 
-    /// Where a follower is: which file (by inode) and how far into it.
-    struct LogPosition: Sendable {
-        var inode: UInt64
-        var offset: Int64
+    /// A follower's hold on the live json-file log: the open file, and how far it was read.
+    /// Used by one task at a time.
+    final class LiveLog: @unchecked Sendable {
+        let path: String
+        var fd: Int32 = -1
+        var inode: UInt64 = 0
+        var offset: Int64 = 0
+
+        init(path: String) {
+            self.path = path
+            reopen()
+        }
+
+        private func reopen() {
+            if fd >= 0 { Glibc.close(fd) }
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            offset = 0
+            inode = 0
+            var st = stat()
+            if fd >= 0, fstat(fd, &st) == 0 { inode = UInt64(st.st_ino) }
+        }
+
+        /// The whole lines written since the last call. A rotation renames the file away
+        /// (it becomes .1): the rest of the old one comes first, then the new file.
+        func readNew() -> [ArraySlice<UInt8>] {
+            if fd < 0 {
+                reopen()
+                if fd < 0 { return [] }
+            }
+            var lines = readFromFD()
+            if let now = ContainerService.inode(path), now != inode {
+                reopen()
+                lines += readFromFD()
+            }
+            return lines
+        }
+
+        private func readFromFD() -> [ArraySlice<UInt8>] {
+            let (lines, end) = ContainerService.readLines(fd: fd, from: offset)
+            offset = end
+            return lines
+        }
+
+        func close() {
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
     }
 
     static func inode(_ path: String) -> UInt64? {
@@ -75,15 +105,18 @@ extension ContainerService {
 
     /// The whole lines of a log file from `offset` (a partial last line is left for the next
     /// read), and where the next read starts.
-    static func readLines(_ path: String, from offset: Int64) throws -> (lines: [ArraySlice<UInt8>], end: LogPosition) {
+    static func readLines(_ path: String, from offset: Int64) throws -> (lines: [ArraySlice<UInt8>], end: Int64) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return ([], LogPosition(inode: 0, offset: offset)) }
+        if fd < 0 { return ([], offset) }
         defer { close(fd) }
+        return readLines(fd: fd, from: offset)
+    }
+
+    static func readLines(fd: Int32, from offset: Int64) -> (lines: [ArraySlice<UInt8>], end: Int64) {
         var st = stat()
         fstat(fd, &st)
-        let inode = UInt64(st.st_ino)
         let size = Int64(st.st_size)
-        if size <= offset { return ([], LogPosition(inode: inode, offset: offset)) }
+        if size <= offset { return ([], offset) }
         var data = [UInt8](repeating: 0, count: Int(size - offset))
         var got = 0
         while got < data.count {
@@ -92,9 +125,9 @@ extension ContainerService {
             got += n
         }
         data.removeLast(data.count - got)
-        guard let lastNL = data.lastIndex(of: 10) else { return ([], LogPosition(inode: inode, offset: offset)) }
+        guard let lastNL = data.lastIndex(of: 10) else { return ([], offset) }
         let lines = data[..<lastNL].split(separator: 10, omittingEmptySubsequences: true)
-        return (lines, LogPosition(inode: inode, offset: offset + Int64(lastNL + 1)))
+        return (lines, offset + Int64(lastNL + 1))
     }
 
     /// Log lines to the client, filtered and formatted as the options say.
