@@ -11,14 +11,16 @@ public final class Router: Sendable {
     let images: any ImageBackend
     let system: any SystemBackend
     let execs: any ExecBackend
+    let volumes: any VolumeBackend
     let logger: Logger
 
     public init(containers: any ContainerBackend, images: any ImageBackend, system: any SystemBackend,
-                execs: any ExecBackend, logger: Logger) {
+                execs: any ExecBackend, volumes: any VolumeBackend, logger: Logger) {
         self.containers = containers
         self.images = images
         self.system = system
         self.execs = execs
+        self.volumes = volumes
         self.logger = logger
     }
 
@@ -74,6 +76,8 @@ public final class Router: Sendable {
             return out.json(await system.version())
         case ("GET", "info") where segs.count == 1:
             return out.json(await system.info())
+        case ("GET", "system") where segs.count == 2 && segs[1] == "df":
+            return out.json(try await system.diskUsage())
         case ("GET", "events") where segs.count == 1:
             return try await events(r, out)
         case ("POST", "commit") where segs.count == 1:
@@ -91,6 +95,8 @@ public final class Router: Sendable {
             if try await routeImages(r, segs, out) { return }
         case (_, "exec"):
             if try await routeExec(r, segs, out, hijacker) { return }
+        case (_, "volumes"):
+            if try await routeVolumes(r, segs, out) { return }
         default:
             break
         }

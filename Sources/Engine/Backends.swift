@@ -129,6 +129,8 @@ public protocol SystemBackend: Sendable {
     func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription
     /// Where the transport may spool large request bodies.
     var temporaryDirectory: String { get }
+    /// `GET /system/df`: layers, images, containers and volumes with their sizes.
+    func diskUsage() async throws -> SystemDiskUsage
 }
 
 /// What the transport needs of an exec start.
@@ -136,6 +138,14 @@ public struct ExecStartOptions: Sendable {
     public var detach = false
     public var consoleSize: (rows: UInt16, cols: UInt16)?
     public init() {}
+}
+
+public protocol VolumeBackend: Sendable {
+    func create(_ request: VolumeCreateRequest) async throws -> Volume
+    func inspect(_ name: String) async throws -> Volume
+    func list(filters: Filters) async throws -> VolumeListResponse
+    func remove(_ name: String, force: Bool) async throws
+    func prune(filters: Filters) async throws -> VolumePruneResponse
 }
 
 public protocol ExecBackend: Sendable {

@@ -14,6 +14,8 @@ struct ContainerRecord: Codable, Sendable {
     var imageName: String        // as the user gave it
     var path: String
     var args: [String]
+    /// Volumes, binds and tmpfs mounts, resolved at create (nil in records from before).
+    var mounts: [MountSpec]?
 }
 
 /// Where the lifecycle is. Persisted as state.json at every transition.
@@ -81,6 +83,8 @@ final class Container: Sendable {
         var pendingStdin: [[UInt8]] = []
         var pendingStdinClose = false
         var starting = false
+        /// Volumes this run holds (options volumes stay mounted while any container does).
+        var acquiredVolumes: [String] = []
         /// Found at restore with a live shim but not recorded as running: a start the
         /// previous daemon began. The shim's state decides (finish it, adopt it, or record
         /// how it ended).

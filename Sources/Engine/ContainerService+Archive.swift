@@ -63,10 +63,31 @@ extension ContainerService {
         return String(p.split(separator: "/").last ?? "/")
     }
 
+    /// Where `path` of the container is on the host: in a volume or bind when it lies under
+    /// one (as the container sees it), else in the root file system; never outside either.
+    func hostPath(_ c: Container, root: String, _ path: String, followLast: Bool) throws -> (path: String, readOnly: Bool) {
+        let clean = MountParser.cleanPath(path.hasPrefix("/") ? path : "/" + path)
+        var best: MountSpec?
+        for m in c.record.mounts ?? [] where m.type != .tmpfs {
+            if clean == m.destination || clean.hasPrefix(m.destination + "/"),
+               m.destination.count > (best?.destination.count ?? 0) {
+                best = m
+            }
+        }
+        guard let m = best else { return (try resolvePathInRoot(root, path, followLast: followLast), false) }
+        var source = m.source
+        if m.type == .volume, let name = m.name {
+            source = volumes.dataPath(name)
+            if let sub = m.subpath { source = try resolvePathInRoot(source, sub, followLast: true) }
+        }
+        let rest = String(clean.dropFirst(m.destination.count))
+        return (try resolvePathInRoot(source, rest.isEmpty ? "/" : rest, followLast: followLast), m.readOnly)
+    }
+
     public func statArchivePath(_ ref: String, path: String) async throws -> PathStat {
         let c = try lookup(ref)
         let stat = try await withRootfs(c) { root -> PathStat? in
-            let host = try resolvePathInRoot(root, path, followLast: false)
+            let host = try self.hostPath(c, root: root, path, followLast: false).path
             return try Self.pathStat(hostPath: host, name: Self.baseName(path))
         }
         guard let stat else { throw WharfError.notFound("Could not find the file \(path) in container \(ref)") }
@@ -78,7 +99,7 @@ extension ContainerService {
     public func getArchive(_ ref: String, path: String, begin: @escaping @Sendable (PathStat) -> any StreamSink) async throws {
         let c = try lookup(ref)
         try await withRootfs(c) { root in
-            let host = try resolvePathInRoot(root, path, followLast: false)
+            let host = try self.hostPath(c, root: root, path, followLast: false).path
             guard let stat = try Self.pathStat(hostPath: host, name: Self.baseName(path)) else {
                 throw WharfError.notFound("Could not find the file \(path) in container \(ref)")
             }
@@ -101,7 +122,8 @@ extension ContainerService {
             throw WharfError(.forbidden, "container rootfs is marked read-only")
         }
         try await withRootfs(c) { root in
-            let host = try resolvePathInRoot(root, path, followLast: true)
+            let (host, readOnly) = try self.hostPath(c, root: root, path, followLast: true)
+            if readOnly { throw WharfError(.forbidden, "mounted volume is marked read-only") }
             var st = Glibc.stat()
             guard lstat(host, &st) == 0 else {
                 throw WharfError.notFound("Could not find the file \(path) in container \(ref)")

@@ -42,6 +42,7 @@ extension ContainerService {
             cfg.Volumes = v
         }
         if let sig = cfg.StopSignal, !sig.isEmpty { _ = try Signals.parse(sig) }
+        var mounts = try resolveMounts(config: cfg, host: host)
         let argv = (cfg.Entrypoint ?? []) + (cfg.Cmd ?? [])
         guard let path = argv.first else {
             throw WharfError.invalid("no command specified")
@@ -62,9 +63,19 @@ extension ContainerService {
 
         // Reserve the name before any disk work, so two creates cannot both take it.
         let finalName = try reserveName(validName, id: id)
+        do {
+            mounts = try await blocking { [self, mounts] in
+                var m = mounts
+                try self.createVolumes(&m)
+                return m
+            }
+        } catch {
+            index.withLock { if $0.names[finalName] == id { $0.names[finalName] = nil } }
+            throw error
+        }
         let record = ContainerRecord(id: id, name: finalName, created: .now(), config: cfg,
                                      imageID: image.id.string, imageName: imageRef,
-                                     path: path, args: Array(argv.dropFirst()))
+                                     path: path, args: Array(argv.dropFirst()), mounts: mounts.isEmpty ? nil : mounts)
         let c = Container(record: record, hostConfig: hostConfig, state: ContainerStateRecord(),
                           dir: config.containerDir(id), bundle: config.bundleDir(id), socketPath: config.shimSocket(id))
         let finalHost = hostConfig

@@ -129,7 +129,7 @@ extension ContainerService {
         emit(c, "die", ["exitCode": String(info.exitCode)])
         logger.debug("container \(c.id) exited with \(info.exitCode)")
         if c.hostConfig.AutoRemove == true {
-            try? await removeStopped(c)
+            try? await removeStopped(c, removeVolumes: true)
         } else {
             scheduleRestartIfNeeded(c, exitCode: info.exitCode)
         }

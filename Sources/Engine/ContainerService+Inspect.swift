@@ -38,6 +38,7 @@ extension ContainerService {
                 "LowerDir": "", "MergedDir": c.rootfs, "UpperDir": c.dir + "/rw/upper", "WorkDir": c.dir + "/rw/work",
             ]),
             Config: c.record.config, NetworkSettings: net)
+        out.Mounts = mountPoints(c)
         let execIDs = runningExecIDs(of: c)
         out.ExecIDs = execIDs.isEmpty ? nil : execIDs
         if let ld = try? await blocking({ [images] () -> String in

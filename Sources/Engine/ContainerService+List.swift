@@ -40,6 +40,7 @@ extension ContainerService {
                 NetworkMode: c.hostConfig.NetworkMode ?? "default")
             let mode = c.hostConfig.NetworkMode ?? "default"
             row.NetworkSettings = .init(Networks: [(mode == "default" ? "bridge" : mode): EndpointSettings()])
+            row.Mounts = mountPoints(c)
             if o.size {
                 let rw = await (try? blocking { DiskUsage.bytes(c.dir + "/rw/upper") }) ?? 0
                 row.SizeRw = rw
@@ -61,6 +62,11 @@ extension ContainerService {
         if !exitedCodes.isEmpty && !(s.status == .exited && exitedCodes.contains(s.exitCode)) { return false }
         if !LabelFilter.matches(c.record.config.Labels ?? [:], include: f["label"], exclude: []) { return false }
         if !f["ancestor"].isEmpty && !ancestorIDs.contains(c.record.imageID) { return false }
+        if !f["volume"].isEmpty {
+            // A volume name or a mount destination, as Docker's `volume=` filter takes either.
+            let mounts = c.record.mounts ?? []
+            guard f["volume"].contains(where: { v in mounts.contains { $0.name == v || $0.destination == v } }) else { return false }
+        }
         if !f["health"].isEmpty {
             let h = s.status == .running ? (s.health?.Status ?? "none") : "none"
             if !f["health"].contains(h) { return false }

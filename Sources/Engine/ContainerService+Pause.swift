@@ -100,7 +100,7 @@ extension ContainerService {
             if !LabelFilter.matches(labels, include: filters["label"], exclude: filters["label!"]) { continue }
             let size = await (try? blocking { DiskUsage.bytes(c.dir + "/rw/upper") }) ?? 0
             do {
-                try await remove(c.id, force: false)
+                try await remove(c.id, force: false, removeVolumes: false)
                 deleted.append(c.id)
                 reclaimed += size
             } catch {

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 extension ContainerService {
-    func remove(_ ref: String, force: Bool) async throws {
+    public func remove(_ ref: String, force: Bool, removeVolumes: Bool) async throws {
         let c = try lookup(ref)
         let alreadyRemoving = c.live.withLock { l -> Bool in
             defer { l.removing = true }
@@ -28,7 +28,7 @@ extension ContainerService {
             }
             // Let the exit processing (unmount, state) finish before the directory goes.
             await c.waitExitProcessed()
-            try await removeStopped(c, markedAlready: true)
+            try await removeStopped(c, markedAlready: true, removeVolumes: removeVolumes)
         } catch {
             c.live.withLock { $0.removing = false }
             throw error
@@ -36,7 +36,7 @@ extension ContainerService {
     }
 
     /// Deletes a stopped container: rootfs, files, bundle, index entry; wakes `removed` waiters.
-    func removeStopped(_ c: Container, markedAlready: Bool = false) async throws {
+    func removeStopped(_ c: Container, markedAlready: Bool = false, removeVolumes: Bool = false) async throws {
         if !markedAlready {
             let proceed = c.live.withLock { l -> Bool in
                 if l.removing { return false }
@@ -57,6 +57,7 @@ extension ContainerService {
             }
         }
         unregister(c)
+        if removeVolumes { _ = try? await blocking { [self] in self.removeAnonymousVolumes(c) } }
         endExecs(of: c, forget: true)
         emit(c, "destroy")
         Task.detached { [self] in

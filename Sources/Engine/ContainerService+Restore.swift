@@ -35,6 +35,7 @@ extension ContainerService {
                     $0.shimAlive = true
                 }
                 shim.run { [weak self] event in self?.handleShimEvent(c, event) }
+                readoptMounts(c)
                 logger.info("re-adopted running container \(id)")
             } else {
                 let info = readExitFile(c)
@@ -49,7 +50,7 @@ extension ContainerService {
                 try? c.persistState()
                 logger.info("container \(id) exited while the daemon was away (\(info.exitCode))")
                 if host.AutoRemove == true {
-                    Task { try? await self.removeStopped(c) }
+                    Task { try? await self.removeStopped(c, removeVolumes: true) }
                 }
             }
         }
@@ -92,9 +93,5 @@ extension ContainerService {
 extension ContainerService: ContainerBackend {
     public func create(name: String?, request: ContainerCreateRequest, apiVersion: APIVersion) async throws -> ContainerCreateResponse {
         try await create(name: name, request: request)
-    }
-
-    public func remove(_ id: String, force: Bool, removeVolumes: Bool) async throws {
-        try await remove(id, force: force)
     }
 }

@@ -96,7 +96,7 @@ extension ContainerService {
         }
         try? await blocking { try c.persistState() }
         if c.hostConfig.AutoRemove == true {
-            try? await removeStopped(c)
+            try? await removeStopped(c, removeVolumes: true)
         }
     }
 
@@ -132,6 +132,9 @@ extension ContainerService {
                                        cwd: cfg.WorkingDir ?? "", tty: c.tty, console: console,
                                        privileged: host.Privileged ?? false)
             if let initMount { rc.bindMounts.append(initMount) }
+            let (binds, tmpfs) = try prepareMounts(c)
+            rc.bindMounts += binds
+            rc.tmpfsMounts = tmpfs
             rc.devices = try HostRuntimeOptions.devices(host)
             rc.deviceRules = try HostRuntimeOptions.deviceRules(host)
             let spec = try SpecBuilder.build(rc)
@@ -217,6 +220,7 @@ extension ContainerService {
     }
 
     func teardownRootfs(_ c: Container) {
+        releaseMounts(c)
         try? images.unmountRootfs(target: c.rootfs)
     }
 }

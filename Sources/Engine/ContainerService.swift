@@ -13,6 +13,7 @@ public final class ContainerService: Sendable {
     let images: ImageStore
     let logger: Logger
     let events: EventBus
+    let volumes: VolumeService
     let index = Mutex(Index())
     let execs = Mutex<[String: ExecSession]>([:])
 
@@ -21,9 +22,10 @@ public final class ContainerService: Sendable {
         var names: [String: String] = [:]   // name → id
     }
 
-    init(config: EngineConfig, images: ImageStore, events: EventBus, logger: Logger) {
+    init(config: EngineConfig, images: ImageStore, volumes: VolumeService, events: EventBus, logger: Logger) {
         self.config = config
         self.images = images
+        self.volumes = volumes
         self.events = events
         self.logger = logger
     }

@@ -8,6 +8,7 @@ public final class Engine: Sendable {
     public let config: EngineConfig
     public let containers: ContainerService
     public let images: ImageService
+    public let volumes: VolumeService
     public let system: SystemService
     public let events: EventBus
     let lock: FileLock
@@ -25,10 +26,13 @@ public final class Engine: Sendable {
         let store = try ImageStore(root: config.dataRoot)
         let bus = EventBus()
         events = bus
-        let cs = ContainerService(config: config, images: store, events: bus, logger: logger)
+        let vs = try VolumeService(root: config.dataRoot + "/volumes", events: bus)
+        volumes = vs
+        let cs = ContainerService(config: config, images: store, volumes: vs, events: bus, logger: logger)
         containers = cs
+        vs.users.withLock { $0 = { [unowned cs] name in cs.volumeUsers(name) } }
         images = ImageService(store: store, events: bus) { id in cs.containerUsing(imageID: id) }
-        system = SystemService(config: config, containers: cs, images: store, events: bus)
+        system = SystemService(config: config, containers: cs, images: store, volumes: vs, events: bus)
         cs.restore()
         cs.startByPolicyAtBoot()
     }

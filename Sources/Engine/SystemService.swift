@@ -22,9 +22,11 @@ public final class SystemService: SystemBackend {
     let cgroupVersion: String
 
     let events: EventBus
+    let volumes: VolumeService
 
-    init(config: EngineConfig, containers: ContainerService, images: ImageStore, events: EventBus) {
+    init(config: EngineConfig, containers: ContainerService, images: ImageStore, volumes: VolumeService, events: EventBus) {
         self.config = config
+        self.volumes = volumes
         self.events = events
         self.containers = containers
         self.images = images
@@ -58,6 +60,36 @@ public final class SystemService: SystemBackend {
     }
 
     public var temporaryDirectory: String { config.tmpDir }
+
+    public func diskUsage() async throws -> SystemDiskUsage {
+        var listOptions = ListContainersOptions()
+        listOptions.all = true
+        listOptions.size = true
+        let containerRows = try await containers.list(listOptions)
+        let (layersSize, imageRows) = try await blocking { [images, containers] () -> (Int64, [ImageSummary]) in
+            let records = images.list()
+            // A layer's bytes count once; an image's SharedSize is what it shares with others.
+            var users: [String: Int] = [:]
+            var sizes: [String: Int64] = [:]
+            for r in records {
+                for c in Set(r.chainIDs.map(\.string)) { users[c, default: 0] += 1 }
+            }
+            for r in records {
+                for c in r.chainIDs where sizes[c.string] == nil { sizes[c.string] = images.layerSize(c) ?? 0 }
+            }
+            let total = sizes.values.reduce(0, +)
+            let rows = records.map { r -> ImageSummary in
+                var s = ImageSummary(Id: r.id.string, Created: r.created?.seconds ?? 0, Labels: r.config.config?.labels,
+                                     RepoDigests: r.repoDigests, RepoTags: r.repoTags, Size: r.size)
+                s.SharedSize = Set(r.chainIDs.map(\.string)).filter { (users[$0] ?? 0) > 1 }.reduce(0) { $0 + (sizes[$1] ?? 0) }
+                s.Containers = containers.all.filter { $0.record.imageID == r.id.string }.count
+                return s
+            }
+            return (total, rows.sorted { $0.Created > $1.Created })
+        }
+        let vols = try await blocking { [volumes] in volumes.usage() }
+        return SystemDiskUsage(LayersSize: layersSize, Images: imageRows, Containers: containerRows, Volumes: vols)
+    }
 
     public func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription {
         try events.subscription(since: since, filters: filters)

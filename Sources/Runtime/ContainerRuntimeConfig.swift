@@ -35,10 +35,24 @@ public struct ContainerRuntimeConfig: Sendable, Equatable {
         public var source: String
         public var destination: String
         public var readonly: Bool
-        public init(source: String, destination: String, readonly: Bool = false) {
+        /// rprivate, rshared, rslave, …
+        public var propagation: String
+        public init(source: String, destination: String, readonly: Bool = false, propagation: String = "rprivate") {
             self.source = source
             self.destination = destination
             self.readonly = readonly
+            self.propagation = propagation
+        }
+    }
+
+    /// `--tmpfs` and `--mount type=tmpfs`: Docker's noexec,nosuid,nodev come first, the
+    /// user's options after (so `exec` can undo `noexec`).
+    public struct TmpfsMount: Sendable, Equatable {
+        public var destination: String
+        public var options: [String]
+        public init(destination: String, options: [String]) {
+            self.destination = destination
+            self.options = options
         }
     }
 
@@ -77,6 +91,7 @@ public struct ContainerRuntimeConfig: Sendable, Equatable {
     public var devices: [HostDevices.Mapping] = []
     /// `--device-cgroup-rule` entries.
     public var deviceRules: [RuntimeSpecDeviceCgroup] = []
+    public var tmpfsMounts: [TmpfsMount] = []
 
     public init(id: String, rootfs: String, args: [String], env: [String] = [], cwd: String = "/",
                 uid: UInt32 = 0, gid: UInt32 = 0, additionalGids: [UInt32] = [], tty: Bool = false,

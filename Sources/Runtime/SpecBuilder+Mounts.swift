@@ -26,19 +26,23 @@ extension SpecBuilder {
                 m[i].options = m[i].options?.filter { $0 != "ro" }
             }
         }
-        let userDestinations = Set(c.bindMounts.map { normalized($0.destination) })
+        let userDestinations = Set(c.bindMounts.map { normalized($0.destination) } + c.tmpfsMounts.map { normalized($0.destination) })
         m.removeAll { userDestinations.contains($0.destination) }
-        var binds: [RuntimeSpecMount] = []
+        var user: [RuntimeSpecMount] = []
         for b in c.bindMounts {
             var opts = ["rbind"]
             if b.readonly { opts.append("ro") }
-            opts.append("rprivate")
-            binds.append(.init(destination: normalized(b.destination), type: "bind", source: b.source, options: opts))
+            opts.append(b.propagation.isEmpty ? "rprivate" : b.propagation)
+            user.append(.init(destination: normalized(b.destination), type: "bind", source: b.source, options: opts))
+        }
+        for t in c.tmpfsMounts {
+            user.append(.init(destination: normalized(t.destination), type: "tmpfs", source: "tmpfs",
+                              options: ["noexec", "nosuid", "nodev", "rprivate"] + t.options))
         }
         // Parents before children (moby sorts by the number of path components), so a bind
         // at /a/b lands inside one at /a rather than under it.
-        binds.sort { depth($0.destination) < depth($1.destination) }
-        return m + binds
+        user.sort { depth($0.destination) < depth($1.destination) }
+        return m + user
     }
 
     static func normalized(_ p: String) -> String {

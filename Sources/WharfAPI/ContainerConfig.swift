@@ -164,6 +164,10 @@ public struct HostConfig: Codable, Sendable, Equatable {
     public var Ulimits: [Ulimit]?
     public var Devices: [DeviceMapping]?
     public var DeviceCgroupRules: [String]?
+    public var Mounts: [Mount]?
+    public var Tmpfs: [String: String]?
+    public var VolumesFrom: [String]?
+    public var VolumeDriver: String?
 
     public init() {}
 }

@@ -9,6 +9,7 @@ struct Create: ParsableCommand {
     )
 
     @OptionGroup var flags: ContainerFlags
+    @Flag(name: .customLong("rm"), help: "Automatically remove the container and its associated anonymous volumes when it exits") var autoRemove = false
     @Argument(parsing: .captureForPassthrough, help: "IMAGE [COMMAND] [ARG...]") var imageAndCommand: [String] = []
 
     func run() throws {
@@ -25,6 +26,7 @@ struct Create: ParsableCommand {
             throw CLIError.status("wharf: " + e.description + "\n\nRun 'wharf create --help' for more information", 125)
         }
         var s = spec
+        s.autoRemove = autoRemove
         if s.tty, let size = Terminal.size(1) { s.consoleSize = (size.rows, size.cols) }
         let client = try CLIContext.client()
         let id = try ContainerCreation.create(client, s, command: "create")

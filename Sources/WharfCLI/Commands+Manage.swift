@@ -77,12 +77,16 @@ struct ContainerPrune: ParsableCommand {
         var q = Query()
         if let f = try FilterFlags.encode(filter) { q.add("filters", f) }
         let res = try client.json("POST", "/containers/prune", query: q)
-        let deleted = res["ContainersDeleted"]?.stringList ?? []
-        if !deleted.isEmpty {
-            Output.line("Deleted Containers:")
-            for id in deleted { Output.line(id) }
-            Output.line("")
-        }
-        Output.line("Total reclaimed space: \(HumanUnits.size(res["SpaceReclaimed"]?.int64 ?? 0))")
+        printPruneResult("Deleted Containers:", res["ContainersDeleted"]?.stringList ?? [], res["SpaceReclaimed"]?.int64 ?? 0)
     }
+}
+
+/// docker's prune report: the list under its title (when not empty), then the space.
+func printPruneResult(_ title: String, _ deleted: [String], _ reclaimed: Int64) {
+    if !deleted.isEmpty {
+        Output.line(title)
+        for d in deleted { Output.line(d) }
+        Output.line("")
+    }
+    Output.line("Total reclaimed space: \(HumanUnits.size(reclaimed))")
 }

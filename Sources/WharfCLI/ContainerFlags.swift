@@ -24,6 +24,8 @@ struct ContainerFlags: ParsableArguments {
     @Option(help: "Expose a port or a range of ports") var expose: [String] = []
     @Option(name: [.customShort("v"), .long], help: "Bind mount a volume") var volume: [String] = []
     @Option(help: "Mount a tmpfs directory") var tmpfs: [String] = []
+    @Option(help: "Attach a filesystem mount to the container") var mount: [String] = []
+    @Option(name: .customLong("volumes-from"), help: "Mount volumes from the specified container(s)") var volumesFrom: [String] = []
     @Option(help: "Restart policy to apply when a container exits") var restart: String?
     @Flag(help: "Give extended privileges to this container") var privileged = false
     @Flag(name: .customLong("read-only"), help: "Mount the container's root filesystem as read only") var readOnly = false
@@ -126,11 +128,16 @@ struct ContainerFlags: ParsableArguments {
             let parts = v.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count == 1 {
                 s.volumes.append(v)
+            } else if parts[0].hasPrefix(".") {
+                // docker resolves a relative host path against the working directory.
+                binds.append(ContainerFlags.absolute(String(parts[0])) + ":" + parts.dropFirst().joined(separator: ":"))
             } else {
                 binds.append(v)
             }
         }
         if !binds.isEmpty { s.binds = binds }
+        s.mounts = try mount.map(MountFlag.parse)
+        if !volumesFrom.isEmpty { s.volumesFrom = volumesFrom }
         for t in tmpfs {
             let parts = t.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             s.tmpfs[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
@@ -199,6 +206,19 @@ struct ContainerFlags: ParsableArguments {
             throw CLIError.status("invalid argument \"\(spec)\" for \"--device\" flag: \(container) is not an absolute path", 125)
         }
         return .init(host: host, container: container, permissions: perms)
+    }
+
+    static func absolute(_ path: String) -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buf, buf.count) != nil else { return path }
+        let cwd = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var parts = cwd.split(separator: "/").map(String.init)
+        for p in path.split(separator: "/") {
+            if p == "." { continue }
+            if p == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(String(p))
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// "net_admin" → "CAP_NET_ADMIN"; "all" → "ALL".

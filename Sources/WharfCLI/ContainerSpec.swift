@@ -62,6 +62,8 @@ public struct ContainerSpec: Sendable, Equatable {
         public var permissions: String
     }
     public var devices: [Device] = []
+    public var mounts: [JSON] = []
+    public var volumesFrom: [String]?
     public var deviceCgroupRules: [String]?
 
     public init() {}
@@ -136,7 +138,7 @@ public enum CreateBody {
             .init("RestartPolicy", .obj(["Name": .string(s.restartName), "MaximumRetryCount": .int(s.restartMax)])),
             .init("AutoRemove", .bool(s.autoRemove)),
             .init("VolumeDriver", .string("")),
-            .init("VolumesFrom", .null),
+            .init("VolumesFrom", .strings(s.volumesFrom)),
             .init("ConsoleSize", .array([.int(s.consoleSize.0), .int(s.consoleSize.1)])),
             .init("CapAdd", .strings(s.capAdd)),
             .init("CapDrop", .strings(s.capDrop)),
@@ -198,6 +200,9 @@ public enum CreateBody {
             .init("CpuPercent", .int(0)),
             .init("IOMaximumIOps", .int(0)),
             .init("IOMaximumBandwidth", .int(0)),
+        ]
+        if !s.mounts.isEmpty { h.append(.init("Mounts", .array(s.mounts))) }
+        h += [
             .init("MaskedPaths", .null),
             .init("ReadonlyPaths", .null),
         ]

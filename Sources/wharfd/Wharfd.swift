@@ -100,7 +100,7 @@ struct Wharfd: AsyncParsableCommand {
         try AtomicFile.write("\(getpid())\n", to: pidPath)
 
         let router = Router(containers: engine.containers, images: engine.images, system: engine.system,
-                            execs: engine.containers, logger: logger)
+                            execs: engine.containers, volumes: engine.volumes, logger: logger)
         let server = HTTPServer(router: router, spoolDirectory: config.tmpDir, logger: logger)
         let channels: [any Channel]
         do {

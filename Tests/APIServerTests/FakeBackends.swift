@@ -86,6 +86,9 @@ final class FakeImages: ImageBackend {
 }
 
 final class FakeSystem: SystemBackend {
+    func diskUsage() async throws -> SystemDiskUsage {
+        SystemDiskUsage(LayersSize: 0, Images: [], Containers: [], Volumes: [])
+    }
     func version() async -> SystemVersion {
         SystemVersion(Platform: .init(Name: "x"), Components: [], Version: "0", ApiVersion: "1.50", MinAPIVersion: "1.24",
                       GitCommit: "", GoVersion: "", Os: "linux", Arch: "amd64", KernelVersion: "", BuildTime: "")
@@ -117,4 +120,21 @@ final class FakeExecs: ExecBackend {
     }
     func resizeExec(_ id: String, height: Int, width: Int) async throws {}
     func inspectExec(_ id: String) async throws -> ExecInspect { throw WharfError.notFound("No such exec instance: \(id)") }
+}
+
+final class FakeVolumes: VolumeBackend {
+    func create(_ request: VolumeCreateRequest) async throws -> Volume {
+        Volume(CreatedAt: "2026-11-29T16:55:11Z", Driver: "local", Labels: request.Labels, Mountpoint: "/v/_data",
+               Name: request.Name ?? "anon", Options: nil)
+    }
+    func inspect(_ name: String) async throws -> Volume {
+        throw WharfError.notFound("get \(name): no such volume")
+    }
+    func list(filters: Filters) async throws -> VolumeListResponse { VolumeListResponse(Volumes: []) }
+    func remove(_ name: String, force: Bool) async throws {
+        throw WharfError.conflict("remove \(name): volume is in use - [c1]")
+    }
+    func prune(filters: Filters) async throws -> VolumePruneResponse {
+        VolumePruneResponse(VolumesDeleted: nil, SpaceReclaimed: 0)
+    }
 }

@@ -10,6 +10,7 @@ final class RouterTests: XCTestCase {
     override func setUp() async throws {
         path = "/tmp/wharf-unit-api-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let router = Router(containers: FakeContainers(), images: FakeImages(), system: FakeSystem(), execs: FakeExecs(),
+                            volumes: FakeVolumes(),
                             logger: Logger(label: "test"))
         server = HTTPServer(router: router, spoolDirectory: "/tmp", logger: Logger(label: "test"))
         _ = try await server.bind(["unix://" + path])
@@ -57,6 +58,18 @@ final class RouterTests: XCTestCase {
         XCTAssertTrue(try request("GET /nowhere HTTP/1.1\r\nConnection: close\r\n\r\n").contains(#"{"message":"page not found"}"#))
         XCTAssertTrue(try request("POST /containers/c1/wait?condition=soon HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             .hasPrefix("HTTP/1.1 400"))
+    }
+
+    func testVolumeRoutes() throws {
+        let created = try request("POST /volumes/create HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"Name\":\"v\"}")
+        XCTAssertTrue(created.hasPrefix("HTTP/1.1 201"))
+        XCTAssertTrue(created.contains(#""Labels":null"#) && created.contains(#""Options":null"#) && created.contains(#""Scope":"local""#))
+        XCTAssertTrue(try request("GET /volumes/nope HTTP/1.1\r\nConnection: close\r\n\r\n")
+            .contains(#"{"message":"get nope: no such volume"}"#))
+        XCTAssertTrue(try request("DELETE /v1.50/volumes/v HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 409"))
+        XCTAssertTrue(try request("GET /volumes HTTP/1.1\r\nConnection: close\r\n\r\n").contains(#"{"Volumes":[],"Warnings":null}"#))
+        let pruned = try request("POST /volumes/prune HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(pruned.contains(#""VolumesDeleted":null"#) && pruned.contains(#""SpaceReclaimed":0"#))
     }
 
     func testKeepAliveServesSeveralRequests() throws {
