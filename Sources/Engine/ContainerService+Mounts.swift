@@ -59,10 +59,11 @@ extension ContainerService {
     /// create, with their `create` events).
     func createVolumes(_ mounts: inout [MountSpec]) throws {
         for i in mounts.indices where mounts[i].type == .volume {
-            if mounts[i].anonymous && mounts[i].name == nil {
-                mounts[i].name = try volumes.create(name: nil, driver: nil, options: nil, labels: nil).Name
-            } else if let n = mounts[i].name, !volumes.exists(n) {
-                _ = try volumes.create(name: n, driver: nil, options: nil, labels: nil)
+            let m = mounts[i]
+            if m.anonymous && m.name == nil {
+                mounts[i].name = try volumes.create(name: nil, driver: nil, options: m.volumeOptions, labels: m.volumeLabels).Name
+            } else if let n = m.name, !volumes.exists(n) {
+                _ = try volumes.create(name: n, driver: nil, options: m.volumeOptions, labels: m.volumeLabels)
             }
         }
     }

@@ -23,6 +23,9 @@ struct MountSpec: Codable, Sendable, Equatable {
     /// `-v /missing:/x` creates the host directory; `--mount` refuses it.
     var createHostPath = false
     var anonymous = false
+    /// `volume-opt` and `volume-label` of `--mount`: used when the mount creates the volume.
+    var volumeOptions: [String: String]?
+    var volumeLabels: [String: String]?
     /// Listed in inspect's Mounts (`--tmpfs` entries are not, as with Docker).
     var listed = true
 }
@@ -152,6 +155,8 @@ enum MountParser {
                 throw WharfError.notFound("error looking up volume plugin \(d): plugin \"\(d)\" not found")
             }
             m.noCopy = mt.VolumeOptions?.NoCopy ?? false
+            m.volumeOptions = mt.VolumeOptions?.DriverConfig?.Options
+            m.volumeLabels = mt.VolumeOptions?.Labels
             if let sub = mt.VolumeOptions?.Subpath, !sub.isEmpty {
                 let clean = cleanPath("/" + sub)
                 if sub.hasPrefix("/") || sub.split(separator: "/").contains("..") || clean == "/" {

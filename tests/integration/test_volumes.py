@@ -749,3 +749,13 @@ def test_system_df_matches_docker(cli, daemon, names, vols):
     mine = [x for x in du["Volumes"] if x["Name"] == v][0]
     assert mine["UsageData"] == {"Size": 5000, "RefCount": 1}, mine
     assert du["LayersSize"] > 0 and any(i["Containers"] >= 1 for i in du["Images"])
+
+
+def test_mount_creates_volume_with_options_and_labels(cli, daemon, vols):
+    v = vols()
+    p = cli("run", "--rm", "--mount",
+            f"type=volume,src={v},dst=/d,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-label=made=bymount",
+            "busybox", "sh", "-c", "grep ' /d ' /proc/mounts")
+    assert p.returncode == 0 and " tmpfs " in p.stdout, (p.stdout, p.stderr)
+    info = vol_inspect(daemon, v)
+    assert info["Options"] == {"type": "tmpfs", "device": "tmpfs"} and info["Labels"] == {"made": "bymount"}, info
