@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "CWharf", linkerSettings: [.linkedLibrary("util")]),
@@ -30,8 +31,15 @@ let package = Package(
         .target(name: "Archive", dependencies: ["CZlib", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "ImageStore", dependencies: ["OCI", "Archive", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["OCI", "CWharf", "WharfCore"], swiftSettings: strict),
+        // The OCI distribution client (pull, push, auth); a leaf: it never imports Engine.
+        .target(name: "Registry", dependencies: [
+            "OCI", "WharfCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: strict),
         .target(name: "Engine", dependencies: [
-            "WharfAPI", "OCI", "Archive", "ImageStore", "Runtime", "CWharf",
+            "WharfAPI", "OCI", "Archive", "ImageStore", "Runtime", "Registry", "CWharf",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "APIServer", dependencies: [
@@ -60,6 +68,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "OCI", "Archive"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "WharfAPI"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Engine", "WharfAPI", "WharfClient"]),
         .testTarget(name: "WharfCLITests", dependencies: ["WharfCLI", "WharfClient", "WharfAPI"]),

@@ -11,6 +11,7 @@ enum ErrorMapping {
         case .forbidden: return .forbidden
         case .notModified: return .notModified
         case .notImplemented: return .notImplemented
+        case .unauthorized: return .unauthorized
         case .unavailable: return .serviceUnavailable
         case .internalError: return .internalServerError
         }

@@ -1,4 +1,5 @@
 import Engine
+import Synchronization
 import NIOHTTP1
 import WharfAPI
 import WharfCore
@@ -65,10 +66,41 @@ extension Router {
             return
         }
         if let image = r.query["fromImage"] {
-            var ref = image
-            if let tag = r.query["tag"], !tag.isEmpty { ref += (tag.hasPrefix("sha256:") ? "@" : ":") + tag }
-            throw WharfError(.notImplemented, "pulling \(ref) is not supported by this daemon yet: create images with `docker import`")
+            try await progressStream(out) { begin, progress in
+                try await self.images.pull(image: image, tag: r.query["tag"], platform: r.query["platform"],
+                                           authHeader: r.header("X-Registry-Auth"), begin: begin, progress: progress)
+            }
+            return
         }
         throw WharfError.invalid("either fromSrc or fromImage must be given")
     }
+
+    /// A progress stream (pull, push, load): JSON lines ending in CRLF, as Docker writes
+    /// them. An error before the first line is an HTTP error; after it, an `errorDetail` line.
+    func progressStream(_ out: Responder,
+                        _ body: @escaping (@escaping @Sendable () -> Void, @escaping @Sendable (JSONMessage) -> Void) async throws -> Void) async throws {
+        let started = StreamStarted()
+        let begin: @Sendable () -> Void = {
+            if started.flag.withLock({ f in defer { f = true }; return !f }) {
+                out.startStream(contentType: "application/json")
+            }
+        }
+        let progress: @Sendable (JSONMessage) -> Void = { msg in
+            begin()
+            var line = APIJSON.line(msg)
+            line.insert(13, at: line.count - 1)
+            out.writeChunk(line)
+        }
+        do {
+            try await body(begin, progress)
+        } catch {
+            guard started.flag.withLock({ $0 }) else { throw error }
+            progress(JSONMessage(error: WharfError.from(error).message))
+        }
+        out.endStream()
+    }
+}
+
+final class StreamStarted: Sendable {
+    let flag = Mutex(false)
 }

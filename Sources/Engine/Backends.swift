@@ -120,6 +120,10 @@ public protocol ImageBackend: Sendable {
     func inspect(_ name: String) async throws -> ImageInspect
     func tag(_ name: String, repo: String, tag: String?) async throws
     func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem]
+    /// Errors before `begin` are plain HTTP errors; after it, the transport reports them
+    /// in the stream.
+    func pull(image: String, tag: String?, platform: String?, authHeader: String?,
+              begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws
 }
 
 public protocol SystemBackend: Sendable {

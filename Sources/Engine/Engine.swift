@@ -31,7 +31,8 @@ public final class Engine: Sendable {
         let cs = ContainerService(config: config, images: store, volumes: vs, events: bus, logger: logger)
         containers = cs
         vs.users.withLock { $0 = { [unowned cs] name in cs.volumeUsers(name) } }
-        images = ImageService(store: store, events: bus) { id in cs.containerUsing(imageID: id) }
+        images = ImageService(store: store, events: bus, tmpDir: config.tmpDir,
+                              insecureRegistries: config.insecureRegistries) { id in cs.containerUsing(imageID: id) }
         system = SystemService(config: config, containers: cs, images: store, volumes: vs, events: bus)
         cs.restore()
         cs.startByPolicyAtBoot()

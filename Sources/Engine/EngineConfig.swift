@@ -9,9 +9,15 @@ public struct EngineConfig: Sendable {
     /// Path of the wharf-shim binary.
     public var shimPath: String
     public var debug: Bool
+    /// daemon.json `insecure-registries`: hosts (or CIDRs) spoken to over plain HTTP.
+    public var insecureRegistries: [String]
+    /// daemon.json `registry-mirrors`: tried before Docker Hub for its images.
+    public var registryMirrors: [String]
 
     public init(dataRoot: String, execRoot: String, runtime: String = "runc", runtimes: [String: String] = [:],
-                shimPath: String, debug: Bool = false) {
+                shimPath: String, debug: Bool = false, insecureRegistries: [String] = [], registryMirrors: [String] = []) {
+        self.insecureRegistries = insecureRegistries
+        self.registryMirrors = registryMirrors
         self.dataRoot = dataRoot
         self.execRoot = execRoot
         self.runtime = runtime

@@ -12,10 +12,16 @@ public final class ImageService: ImageBackend {
     let store: ImageStore
     let events: EventBus
     let containerUsing: @Sendable (String) -> String?
+    /// Where pulls keep downloads in flight.
+    let tmpDir: String
+    let insecureRegistries: [String]
 
-    init(store: ImageStore, events: EventBus, containerUsing: @escaping @Sendable (String) -> String?) {
+    init(store: ImageStore, events: EventBus, tmpDir: String, insecureRegistries: [String] = [],
+         containerUsing: @escaping @Sendable (String) -> String?) {
         self.store = store
         self.events = events
+        self.tmpDir = tmpDir
+        self.insecureRegistries = insecureRegistries
         self.containerUsing = containerUsing
     }
 

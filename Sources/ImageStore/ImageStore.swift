@@ -152,6 +152,10 @@ public final class ImageStore: Sendable {
     }
 
     /// Unpacked size of one layer, nil if it is not in the store.
+    public func hasLayer(_ chainID: Digest) -> Bool {
+        state.withLock { $0.layers[chainID] != nil }
+    }
+
     public func layerSize(_ chainID: Digest) -> Int64? {
         state.withLock { $0.layers[chainID]?.size }
     }

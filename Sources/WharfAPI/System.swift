@@ -186,16 +186,30 @@ public struct JSONMessage: Codable, Sendable {
         public var message: String
         public init(message: String) { self.message = message }
     }
+    /// `{}` on a layer's status lines, current and total while bytes move.
+    public struct ProgressDetail: Codable, Sendable {
+        public var current: Int64?
+        public var total: Int64?
+        public init(current: Int64? = nil, total: Int64? = nil) {
+            self.current = current
+            self.total = total
+        }
+    }
     public var stream: String?
     public var status: String?
-    public var id: String?
+    public var progressDetail: ProgressDetail?
     public var progress: String?
+    public var id: String?
+    public var aux: JSONValue?
     public var errorDetail: ErrorDetail?
     public var error: String?
-    public init(stream: String? = nil, status: String? = nil, id: String? = nil, error: String? = nil) {
+    public init(stream: String? = nil, status: String? = nil, id: String? = nil, error: String? = nil,
+                progressDetail: ProgressDetail? = nil, progress: String? = nil) {
         self.stream = stream
         self.status = status
         self.id = id
+        self.progressDetail = progressDetail
+        self.progress = progress
         if let error {
             self.error = error
             self.errorDetail = .init(message: error)

@@ -73,7 +73,8 @@ enum ContainerCreation {
         var q = Query()
         q.add("fromImage", ref.repository)
         q.add("tag", ref.digest ?? ref.tag ?? "latest")
-        let resp = try client.send("POST", "/images/create", query: q, headers: [("X-Registry-Auth", "e30=")])
+        let resp = try client.send("POST", "/images/create", query: q,
+                                   headers: [("X-Registry-Auth", RegistryAuthHeader.forImage(ref.repository))])
         try JSONProgress.print(resp)
     }
 }
@@ -81,7 +82,7 @@ enum ContainerCreation {
 /// Prints a JSON-lines progress stream (pull, import, load) the way docker prints it on a
 /// non-terminal, and throws the in-stream error if one comes.
 enum JSONProgress {
-    static func print(_ resp: HTTPResponse, statusToStdout: Bool = false) throws {
+    static func print(_ resp: HTTPResponse, statusToStdout: Bool = false, silent: Bool = false) throws {
         var failure: String?
         try resp.forEachLine { line in
             guard !line.isEmpty, let m = try? JSON(parsing: line) else { return }
@@ -93,7 +94,7 @@ enum JSONProgress {
                 Output.out(s)
                 return
             }
-            guard let status = m["status"]?.string else { return }
+            guard let status = m["status"]?.string, !silent else { return }
             if m["progressDetail"]?["current"] != nil { return }
             if let id = m["id"]?.string, !id.isEmpty {
                 Output.line("\(id): \(status)")

@@ -9,6 +9,7 @@ public struct WharfError: Error, Sendable, CustomStringConvertible, Equatable {
         case forbidden         // 403
         case notModified       // 304
         case notImplemented    // 501
+        case unauthorized      // 401
         case unavailable       // 503
         case internalError     // 500
     }

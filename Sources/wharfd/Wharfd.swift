@@ -23,9 +23,13 @@ struct DaemonFile: Decodable {
     var runtimes: [String: RuntimeEntry]?
     var logLevel: String?
     var debug: Bool?
+    var insecureRegistries: [String]?
+    var registryMirrors: [String]?
 
     enum CodingKeys: String, CodingKey {
         case hosts, pidfile, runtimes, debug
+        case insecureRegistries = "insecure-registries"
+        case registryMirrors = "registry-mirrors"
         case dataRoot = "data-root"
         case execRoot = "exec-root"
         case defaultRuntime = "default-runtime"
@@ -87,7 +91,9 @@ struct Wharfd: AsyncParsableCommand {
             runtime: runtime ?? file.defaultRuntime ?? "runc",
             runtimes: runtimes,
             shimPath: Wharfd.shimPath(),
-            debug: lvl == .debug)
+            debug: lvl == .debug,
+            insecureRegistries: file.insecureRegistries ?? [],
+            registryMirrors: file.registryMirrors ?? [])
 
         let engine: Engine
         do {

@@ -78,6 +78,13 @@ final class EchoInput: AttachInput {
 }
 
 final class FakeImages: ImageBackend {
+    func pull(image: String, tag: String?, platform: String?, authHeader: String?,
+              begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws {
+        guard image == "ok" else { throw WharfError.notFound("manifest for \(image):latest not found: manifest unknown: manifest unknown") }
+        begin()
+        progress(JSONMessage(status: "Pulling from library/ok", id: "latest"))
+        throw WharfError.internalError("connection reset")
+    }
     func importImage(bodyPath: String, options: ImportOptions) async throws -> String { "sha256:" + String(repeating: "b", count: 64) }
     func list(all: Bool, filters: Filters) async throws -> [ImageSummary] { [] }
     func inspect(_ name: String) async throws -> ImageInspect { throw WharfError.notFound("No such image: \(name)") }

@@ -72,6 +72,15 @@ final class RouterTests: XCTestCase {
         XCTAssertTrue(pruned.contains(#""VolumesDeleted":null"#) && pruned.contains(#""SpaceReclaimed":0"#))
     }
 
+    func testPullErrorsBeforeAndDuringTheStream() throws {
+        let missing = try request("POST /images/create?fromImage=nope HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(missing.hasPrefix("HTTP/1.1 404"))
+        let broken = try request("POST /images/create?fromImage=ok&tag=latest HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(broken.hasPrefix("HTTP/1.1 200"))
+        XCTAssertTrue(broken.contains(#""status":"Pulling from library/ok""#) && broken.contains("}\r\n"))
+        XCTAssertTrue(broken.contains(#""errorDetail":{"message":"connection reset"}"#))
+    }
+
     func testKeepAliveServesSeveralRequests() throws {
         let c = try RawConnection(path: path)
         c.send("GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -1,0 +1,188 @@
+import Archive
+import AsyncHTTPClient
+import FoundationEssentials
+import ImageStore
+import OCI
+import Registry
+import Synchronization
+import WharfAPI
+import WharfCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a pull or push reports, in Docker's progress JSON.
+public typealias ProgressSink = @Sendable (JSONMessage) -> Void
+
+extension ImageService {
+    /// `POST /images/create?fromImage=…`: resolves the manifest (errors so far are plain
+    /// HTTP errors), calls `begin`, then reports each layer as Docker does while layers are
+    /// fetched in parallel (three at a time) and unpacked in order.
+    public func pull(image: String, tag: String?, platform: String?, authHeader: String?,
+                     begin: @escaping @Sendable () -> Void, progress: @escaping ProgressSink) async throws {
+        var refText = image
+        if let tag, !tag.isEmpty { refText += (tag.contains(":") ? "@" : ":") + tag }
+        let ref = try Reference(parsing: refText).withDefaultTag()
+        let wanted = try platform.flatMap { $0.isEmpty ? nil : try Platform(parsing: $0) } ?? Platform.current
+        let client = registryClient(for: ref, authHeader: authHeader, push: false)
+        let display = ref.familiarString
+        let top = try await client.manifest(ref.digest?.string ?? ref.tag ?? "latest", displayName: display)
+        var manifestBytes = top.bytes
+        if MediaTypes.isIndex(top.mediaType) {
+            let index = try JSONDecoder().decode(OCI.Index.self, from: Data(top.bytes))
+            guard let pick = index.manifests.first(where: { ($0.platform ?? Platform.current).matches(wanted) }) else {
+                throw WharfError.notFound("no matching manifest for \(wanted) in the manifest list entries")
+            }
+            manifestBytes = try await client.manifest(pick.digest.string, displayName: display).bytes
+        }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(manifestBytes))
+        let configBytes = try await client.blobBytes(manifest.config)
+        let config = try JSONDecoder().decode(ImageConfig.self, from: Data(configBytes))
+        guard config.rootfs.diffIDs.count == manifest.layers.count else {
+            throw WharfError.invalid("image \(display) has \(config.rootfs.diffIDs.count) diff IDs but \(manifest.layers.count) layers")
+        }
+        begin()
+        progress(JSONMessage(status: "Pulling from \(ref.path)", id: ref.tag ?? ref.digest?.string))
+        let id = Digest.sha256(configBytes)
+        let store = self.store
+        let upToDate = store.contains(id)
+        if !upToDate {
+            try await fetchAndApply(manifest: manifest, config: config, client: client, progress: progress)
+        }
+        let tagRef = ref.tag != nil ? ref.fullString : nil
+        try await blocking {
+            _ = try store.createImage(configBytes: configBytes, layerBlobs: manifest.layers, reference: tagRef)
+            try store.addDigestReference("\(ref.name)@\(top.digest.string)", to: id)
+        }
+        progress(JSONMessage(status: "Digest: \(top.digest.string)"))
+        progress(JSONMessage(status: upToDate ? "Status: Image is up to date for \(display)"
+                                              : "Status: Downloaded newer image for \(display)"))
+        events.publish(type: "image", action: "pull", id: display, attributes: ["name": display])
+    }
+
+    private func fetchAndApply(manifest: Manifest, config: ImageConfig, client: RegistryClient,
+                               progress: @escaping ProgressSink) async throws {
+        let store = self.store
+        let chains = OCI.chainIDs(diffIDs: config.rootfs.diffIDs)
+        let present = chains.map { store.hasLayer($0) }
+        for (i, layer) in manifest.layers.enumerated() {
+            progress(JSONMessage(status: present[i] ? "Already exists" : "Pulling fs layer", id: layer.digest.shortID,
+                                 progressDetail: .init()))
+        }
+        let work = tmpDir + "/pull-" + ContainerID.generate().prefix(16)
+        try FS.mkdirAll(work, mode: 0o700)
+        defer { try? FS.removeAll(work) }
+        var applied: [Digest] = []
+        do {
+            // Downloads run ahead, three at a time; layers are unpacked in order as theirs end.
+            let downloads = DownloadResults()
+            let missing = manifest.layers.indices.filter { !present[$0] }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = 0
+                func launch() {
+                    guard next < missing.count else { return }
+                    let i = missing[next]
+                    next += 1
+                    let layer = manifest.layers[i]
+                    group.addTask {
+                        let path = work + "/" + layer.digest.encoded
+                        let short = layer.digest.shortID
+                        let last = Mutex<Int64>(0)
+                        do {
+                            try await client.downloadBlob(layer, to: path) { got in
+                                let report = last.withLock { l -> Bool in
+                                    guard got - l >= 256 * 1024 || got == layer.size else { return false }
+                                    l = got
+                                    return true
+                                }
+                                if report {
+                                    progress(JSONMessage(status: "Downloading", id: short,
+                                                         progressDetail: .init(current: got, total: layer.size),
+                                                         progress: Self.progressBar(got, layer.size)))
+                                }
+                            }
+                            progress(JSONMessage(status: "Verifying Checksum", id: short, progressDetail: .init()))
+                            progress(JSONMessage(status: "Download complete", id: short, progressDetail: .init()))
+                            downloads.results.withLock { $0[i] = .success(path) }
+                        } catch {
+                            downloads.results.withLock { $0[i] = .failure(error) }
+                            throw error
+                        }
+                    }
+                }
+                for _ in 0..<3 { launch() }
+                var parent: Digest?
+                for i in manifest.layers.indices {
+                    if present[i] {
+                        parent = chains[i]
+                        continue
+                    }
+                    // Wait for this layer's download (others keep going meanwhile).
+                    var result: Result<String, any Error>?
+                    while result == nil {
+                        result = downloads.results.withLock { $0[i] }
+                        if result == nil {
+                            if try await group.next() != nil { launch() }
+                        }
+                    }
+                    let path = try result!.get()
+                    let short = manifest.layers[i].digest.shortID
+                    progress(JSONMessage(status: "Extracting", id: short,
+                                         progressDetail: .init(current: manifest.layers[i].size, total: manifest.layers[i].size),
+                                         progress: Self.progressBar(manifest.layers[i].size, manifest.layers[i].size)))
+                    let p = parent
+                    let info = try await blocking { () -> LayerInfo in
+                        let fd = open(path, O_RDONLY | O_CLOEXEC)
+                        guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", path, errno)) }
+                        return try store.applyLayer(from: FileDescriptorSource(fd: fd, closeWhenDone: true), parent: p)
+                    }
+                    applied.append(info.chainID)
+                    guard info.chainID == chains[i] else {
+                        throw WharfError.invalid("layer \(manifest.layers[i].digest.string) does not match the image's diff ID \(config.rootfs.diffIDs[i].string)")
+                    }
+                    unlink(path)
+                    progress(JSONMessage(status: "Pull complete", id: short, progressDetail: .init()))
+                    parent = chains[i]
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            for c in applied { store.releaseLayer(c) }
+            throw error
+        }
+        // createImage takes the leases over; until then they keep the layers.
+        _ = applied
+    }
+
+    func registryClient(for ref: Reference, authHeader: String?, push: Bool) -> RegistryClient {
+        let insecure = insecureRegistries.contains { $0 == ref.domain }
+        return RegistryClient(http: RegistryClient.sharedHTTP, host: ref.domain, repository: ref.path,
+                              credentials: RegistryCredentials(header: authHeader), insecure: insecure, push: push)
+    }
+
+    /// Docker's `[=====>     ]  1.2MB/3.4MB`.
+    static func progressBar(_ current: Int64, _ total: Int64) -> String {
+        guard total > 0 else { return "" }
+        let width = 50
+        let filled = Int(min(Double(current) / Double(total), 1.0) * Double(width))
+        var bar = String(repeating: "=", count: max(0, filled - 1))
+        if filled > 0 { bar += filled >= width ? "=" : ">" }
+        bar += String(repeating: " ", count: width - bar.count)
+        return "[\(bar)] \(humanSize(current))/\(humanSize(total))"
+    }
+
+    static func humanSize(_ n: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var v = Double(n)
+        var i = 0
+        while v >= 1000 && i < units.count - 1 { v /= 1000; i += 1 }
+        if i == 0 { return "\(n)B" }
+        let r = (v * 1000).rounded() / 1000
+        return "\(r)\(units[i])"
+    }
+}
+
+/// Finished downloads of a pull, by layer index.
+final class DownloadResults: Sendable {
+    let results = Mutex<[Int: Result<String, any Error>]>([:])
+}

@@ -1,0 +1,68 @@
+"""docker pull (and run of a missing image) from a real local registry (the images issue)."""
+import json
+
+import pytest
+
+from conftest import run, wharf_bin
+from registry import Registry, busybox_tar, tar_of
+
+
+@pytest.fixture(scope="module")
+def registry():
+    r = Registry()
+    try:
+        yield r
+    finally:
+        r.close()
+
+
+def docker(daemon, *a, **kw):
+    return run(["docker", *a], daemon, **kw)
+
+
+def test_pull_oci_image_two_layers(cli, daemon, registry):
+    repo = f"pull/{cli.__name__ if hasattr(cli, '__name__') else 'x'}"
+    repo = "pull/two" + ("w" if "wharf" in cli.exe else "d")
+    manifest_digest, image_id = registry.push_image(repo, "v1", [busybox_tar(), tar_of({"etc/": None, "etc/greeting": b"hello from layer 2\n"})])
+    ref = f"{registry.host}/{repo}:v1"
+    p = cli("pull", ref)
+    assert p.returncode == 0, p.stderr
+    assert f"Digest: {manifest_digest}" in p.stdout and f"Status: Downloaded newer image for {ref}" in p.stdout, p.stdout
+    img = json.loads(docker(daemon, "image", "inspect", ref).stdout)[0]
+    assert img["Id"] == image_id and len(img["RootFS"]["Layers"]) == 2
+    assert f"{registry.host}/{repo}@{manifest_digest}" in img["RepoDigests"]
+    p = docker(daemon, "run", "--rm", ref, "cat", "/etc/greeting")
+    assert p.stdout == "hello from layer 2\n", p.stderr
+    # Again: nothing to fetch.
+    p = cli("pull", ref)
+    assert p.returncode == 0 and f"Image is up to date for {ref}" in p.stdout, p.stdout
+    docker(daemon, "rmi", ref)
+
+
+def test_pull_docker_schema2_by_digest_and_shared_layers(daemon, registry):
+    base = busybox_tar()
+    d1, _ = registry.push_image("pull/a", "latest", [base], media="docker")
+    d2, id2 = registry.push_image("pull/b", "latest", [base, tar_of({"b.txt": b"b\n"})], media="docker")
+    p = docker(daemon, "pull", f"{registry.host}/pull/a@{d1}")
+    assert p.returncode == 0, p.stderr
+    p = docker(daemon, "pull", f"{registry.host}/pull/b")
+    assert p.returncode == 0, p.stderr
+    assert "Already exists" in p.stdout                  # the base layer is shared, not fetched again
+    assert json.loads(docker(daemon, "image", "inspect", f"{registry.host}/pull/b").stdout)[0]["Id"] == id2
+    docker(daemon, "rmi", f"{registry.host}/pull/a@{d1}", f"{registry.host}/pull/b")
+
+
+def test_run_pulls_a_missing_image(daemon, registry):
+    registry.push_image("pull/runme", "latest", [busybox_tar()])
+    ref = f"{registry.host}/pull/runme"
+    p = docker(daemon, "run", "--rm", ref, "echo", "ran")
+    assert p.returncode == 0 and p.stdout.endswith("ran\n"), (p.stdout, p.stderr)
+    assert "Unable to find image" in p.stderr
+    docker(daemon, "rmi", ref)
+
+
+def test_pull_errors(cli, daemon, registry):
+    p = cli("pull", f"{registry.host}/pull/nope:v9")
+    assert p.returncode != 0 and "not found" in p.stderr and "manifest unknown" in p.stderr, p.stderr
+    p = cli("pull", "127.0.0.1:1/nothing-listens")
+    assert p.returncode != 0, p.stderr
