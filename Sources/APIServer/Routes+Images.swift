@@ -29,6 +29,11 @@ extension Router {
         switch (m, segs.last!) {
         case ("GET", "json"):
             out.json(try await images.inspect(name))
+        case ("POST", "push"):
+            try await progressStream(out) { begin, progress in
+                try await self.images.push(name: name, tag: r.query["tag"], authHeader: r.header("X-Registry-Auth"),
+                                           begin: begin, progress: progress)
+            }
         case ("POST", "tag"):
             guard let repo = r.query["repo"], !repo.isEmpty else {
                 throw WharfError.invalid("repository name must have at least one component")

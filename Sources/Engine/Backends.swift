@@ -124,6 +124,8 @@ public protocol ImageBackend: Sendable {
     /// in the stream.
     func pull(image: String, tag: String?, platform: String?, authHeader: String?,
               begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws
+    func push(name: String, tag: String?, authHeader: String?,
+              begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws
 }
 
 public protocol SystemBackend: Sendable {

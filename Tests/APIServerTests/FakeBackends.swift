@@ -78,6 +78,10 @@ final class EchoInput: AttachInput {
 }
 
 final class FakeImages: ImageBackend {
+    func push(name: String, tag: String?, authHeader: String?,
+              begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws {
+        throw WharfError.notFound("An image does not exist locally with the tag: \(name)")
+    }
     func pull(image: String, tag: String?, platform: String?, authHeader: String?,
               begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws {
         guard image == "ok" else { throw WharfError.notFound("manifest for \(image):latest not found: manifest unknown: manifest unknown") }
