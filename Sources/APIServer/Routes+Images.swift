@@ -13,6 +13,22 @@ extension Router {
             try await create(r, out)
             return true
         }
+        if segs.count == 2 && m == "GET" && segs[1] == "get" {
+            try await save(r.query.all("names"), out)
+            return true
+        }
+        if segs.count == 2 && m == "POST" && segs[1] == "load" {
+            guard case .file(let path) = r.body else { throw WharfError.invalid("load needs a tar body") }
+            let lines = try await images.load(tarPath: path)
+            out.startStream(contentType: "application/json")
+            for l in lines {
+                var line = APIJSON.line(JSONMessage(stream: l + "\n"))
+                line.insert(13, at: line.count - 1)
+                out.writeChunk(line)
+            }
+            out.endStream()
+            return true
+        }
         if segs.count == 2 && m == "GET" && segs[1] == "json" {
             let filters = try Filters(query: r.query["filters"])
             out.json(try await images.list(all: r.query.bool("all"), filters: filters))
@@ -29,6 +45,8 @@ extension Router {
         switch (m, segs.last!) {
         case ("GET", "json"):
             out.json(try await images.inspect(name))
+        case ("GET", "get"):
+            try await save([name], out)
         case ("POST", "push"):
             try await progressStream(out) { begin, progress in
                 try await self.images.push(name: name, tag: r.query["tag"], authHeader: r.header("X-Registry-Auth"),
@@ -78,6 +96,16 @@ extension Router {
             return
         }
         throw WharfError.invalid("either fromSrc or fromImage must be given")
+    }
+
+    private func save(_ names: [String], _ out: Responder) async throws {
+        guard !names.isEmpty else { throw WharfError.invalid("no images to save: give names=…") }
+        try await images.save(names: names) {
+            let sink = ResponderSink(responder: out)
+            sink.tty = true
+            out.startStream(contentType: "application/x-tar")
+            return sink
+        }
     }
 
     /// A progress stream (pull, push, load): JSON lines ending in CRLF, as Docker writes

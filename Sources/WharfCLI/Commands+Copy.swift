@@ -130,16 +130,21 @@ struct Export: ParsableCommand {
     func run() throws {
         let client = try CLIContext.client()
         let resp = try client.send("GET", "/containers/\(Query.escapePath(container))/export")
-        var fd: Int32 = 1
-        if let output {
-            fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw CLIError.message("open \(output): \(String(cString: strerror(errno)))") }
-        } else if Output.isTerminal(1) {
-            throw CLIError.message("cowardly refusing to save to a terminal. Use the -o flag or redirect")
-        }
-        defer { if fd != 1 { close(fd) } }
-        while let chunk = try resp.read() { Output.write(fd, chunk) }
+        try saveResponse(resp, to: output)
     }
+}
+
+/// A tar response (export, save) to `-o FILE` or to stdout, which must not be a terminal.
+func saveResponse(_ resp: HTTPResponse, to output: String?) throws {
+    var fd: Int32 = 1
+    if let output {
+        fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CLIError.message("open \(output): \(String(cString: strerror(errno)))") }
+    } else if Output.isTerminal(1) {
+        throw CLIError.message("cowardly refusing to save to a terminal. Use the -o flag or redirect")
+    }
+    defer { if fd != 1 { close(fd) } }
+    while let chunk = try resp.read() { Output.write(fd, chunk) }
 }
 
 struct Diff: ParsableCommand {

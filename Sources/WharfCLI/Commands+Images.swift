@@ -54,27 +54,61 @@ struct Import: ParsableCommand {
         if let m = message { q.add("message", m) }
         if let p = platform { q.add("platform", p) }
         if let r = repository { q.add("repo", r) }
-        var body = RequestBody.none
-        if !isURL {
-            let fd: Int32
-            if source == "-" {
-                fd = 0
-            } else {
-                fd = open(source, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw CLIError.message("open \(source): no such file or directory") }
-            }
-            body = .stream(contentType: "text/plain") {
-                var buf = [UInt8](repeating: 0, count: 32768)
-                while true {
-                    let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 { throw CLIError.message("read \(source): \(String(cString: strerror(errno)))") }
-                    return n == 0 ? nil : Array(buf[0..<n])
-                }
-            }
-        }
+        let body = isURL ? RequestBody.none : try fileBody(source, contentType: "text/plain")
         let resp = try client.send("POST", "/images/create", query: q, body: body)
         try JSONProgress.print(resp)
+    }
+}
+
+/// A file (or stdin for "-") streamed as a chunked request body (import, load).
+func fileBody(_ source: String, contentType: String) throws -> RequestBody {
+    let fd: Int32
+    if source == "-" {
+        fd = 0
+    } else {
+        fd = open(source, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError.message("open \(source): no such file or directory") }
+    }
+    return .stream(contentType: contentType) {
+        var buf = [UInt8](repeating: 0, count: 32768)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw CLIError.message("read \(source): \(String(cString: strerror(errno)))") }
+            return n == 0 ? nil : Array(buf[0..<n])
+        }
+    }
+}
+
+struct Save: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Save one or more images to a tar archive (streamed to STDOUT by default)")
+    @Option(name: .shortAndLong, help: "Write to a file, instead of STDOUT") var output: String?
+    @Argument(help: "IMAGE...") var images: [String] = []
+
+    func run() throws {
+        guard !images.isEmpty else { throw CLIError.message("\"wharf save\" requires at least 1 argument.") }
+        let client = try CLIContext.client()
+        var q = Query()
+        for i in images { q.add("names", i) }
+        try saveResponse(try client.send("GET", "/images/get", query: q), to: output)
+    }
+}
+
+struct Load: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load an image from a tar archive or STDIN")
+    @Option(name: .shortAndLong, help: "Read from tar archive file, instead of STDIN") var input: String?
+    @Flag(name: .shortAndLong, help: "Suppress the load output") var quiet = false
+
+    func run() throws {
+        if input == nil && Output.isTerminal(0) {
+            throw CLIError.message("requested load from stdin, but stdin is empty")
+        }
+        let client = try CLIContext.client()
+        var q = Query()
+        q.add("quiet", "1")
+        let resp = try client.send("POST", "/images/load", query: q,
+                                   body: try fileBody(input ?? "-", contentType: "application/x-tar"))
+        try JSONProgress.print(resp, silent: quiet)
     }
 }
 
