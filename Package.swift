@@ -22,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
-        .target(name: "CWharf", linkerSettings: [.linkedLibrary("util")]),
+        .target(name: "CWharf", linkerSettings: [.linkedLibrary("util"), .linkedLibrary("dl")]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "WharfCore", dependencies: ["CWharf"], swiftSettings: strict),
         .target(name: "WharfAPI", dependencies: ["WharfCore"], swiftSettings: strict),

@@ -40,7 +40,7 @@ public final class PrefixedSource: ByteSource {
 }
 
 /// Peeks at `source`, and returns the detected compression and a source of the plain
-/// (decompressed) bytes. bzip2, xz and zstd are refused with a clear error.
+/// (decompressed) bytes. bzip2 and xz are refused with a clear error.
 public func decompressingSource(_ source: any ByteSource) throws -> (Compression, any ByteSource) {
     var head = [UInt8](repeating: 0, count: 6)
     let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
@@ -50,7 +50,8 @@ public func decompressingSource(_ source: any ByteSource) throws -> (Compression
     switch kind {
     case .none: return (kind, whole)
     case .gzip: return (kind, try GzipDecompressor(whole))
-    case .bzip2, .xz, .zstd:
-        throw WharfError.invalid("unsupported compression: \(kind.rawValue) (only gzip and uncompressed tar are supported)")
+    case .zstd: return (kind, try ZstdDecompressor(whole))
+    case .bzip2, .xz:
+        throw WharfError.invalid("unsupported compression: \(kind.rawValue) (gzip, zstd and uncompressed tars are supported)")
     }
 }

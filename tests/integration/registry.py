@@ -88,6 +88,11 @@ class Registry:
         manifest digest and the config digest (the image ID)."""
         diff_ids, descs = [], []
         for tar in layers:
+            if isinstance(tar, tuple):              # (blob, media type, diff ID): sent as given
+                blob, lt, diff_id = tar
+                diff_ids.append(diff_id)
+                descs.append({"mediaType": lt, "digest": self.put_blob(repo, blob), "size": len(blob)})
+                continue
             gz = gzip.compress(tar)
             diff_ids.append("sha256:" + hashlib.sha256(tar).hexdigest())
             d = self.put_blob(repo, gz)
@@ -133,3 +138,11 @@ def busybox_tar():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     return subprocess.run([os.path.join(root, "scripts", "make-busybox-rootfs.sh")], check=True,
                           stdout=subprocess.PIPE).stdout
+
+
+# `tar -cf - d` (d/hello.txt = "zstd layer content\n"), compressed with `zstd -19`.
+ZSTD_LAYER = (__import__("base64").b64decode(
+    "KLUv/WQAJzUDAPJEEBGgb7o3uXG+qq4EtmS7376VAgwetodxtWxWvWY/rzeP4j4KMQZ9/RDfa04w7pbqJ+XTTNJAxlMy5JjBzuckZ8EC"
+    "DSBgLbE50geegVW5jNkeOmDydFMciMRX4AcgQUwBzCfhBiNI5U8="),
+    "application/vnd.oci.image.layer.v1.tar+zstd",
+    "sha256:bea8de2355f86e7ebac0f4497b63a79411482732e59880e3130992141bbe4101")

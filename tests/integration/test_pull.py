@@ -4,7 +4,7 @@ import json
 import pytest
 
 from conftest import run, wharf_bin
-from registry import Registry, busybox_tar, tar_of
+from registry import ZSTD_LAYER, Registry, busybox_tar, tar_of
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +66,45 @@ def test_pull_errors(cli, daemon, registry):
     assert p.returncode != 0 and "not found" in p.stderr and "manifest unknown" in p.stderr, p.stderr
     p = cli("pull", "127.0.0.1:1/nothing-listens")
     assert p.returncode != 0, p.stderr
+
+
+def test_pull_zstd_and_uncompressed_layers(daemon, registry):
+    plain = tar_of({"plain.txt": b"uncompressed\n"})
+    import hashlib
+    registry.push_image("pull/zstd", "latest", [busybox_tar(), ZSTD_LAYER,
+                                                (plain, "application/vnd.oci.image.layer.v1.tar",
+                                                 "sha256:" + hashlib.sha256(plain).hexdigest())])
+    ref = f"{registry.host}/pull/zstd"
+    p = docker(daemon, "pull", ref)
+    assert p.returncode == 0, p.stderr
+    p = docker(daemon, "run", "--rm", ref, "cat", "/d/hello.txt", "/plain.txt")
+    assert p.stdout == "zstd layer content\nuncompressed\n", p.stderr
+    docker(daemon, "rmi", ref)
+
+
+def test_pull_index_selects_this_platform(daemon, registry):
+    import hashlib
+    import json as j
+    mdigest, _ = registry.push_image("pull/multi", "amd64-only", [busybox_tar()])
+    st, h, man = registry.request("GET", f"/v2/pull/multi/manifests/{mdigest}",
+                                  headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+    arm, _ = registry.push_image("pull/multi", "arm64-only", [tar_of({"arm": b"arm\n"})],
+                                 config={"architecture": "arm64", "os": "linux"})
+    st, h, arm_man = registry.request("GET", f"/v2/pull/multi/manifests/{arm}",
+                                      headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
+    index = j.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": arm, "size": len(arm_man),
+         "platform": {"architecture": "arm64", "os": "linux"}},
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdigest, "size": len(man),
+         "platform": {"architecture": "amd64", "os": "linux"}}]}).encode()
+    st, _, body = registry.request("PUT", "/v2/pull/multi/manifests/latest", data=index,
+                                   headers={"Content-Type": "application/vnd.oci.image.index.v1+json"})
+    assert st == 201, body
+    ref = f"{registry.host}/pull/multi"
+    p = docker(daemon, "pull", ref)
+    assert p.returncode == 0, p.stderr
+    index_digest = "sha256:" + hashlib.sha256(index).hexdigest()
+    assert f"Digest: {index_digest}" in p.stdout
+    p = docker(daemon, "pull", "--platform", "linux/s390x", ref)
+    assert p.returncode != 0 and "no matching manifest for linux/s390x" in p.stderr, p.stderr
+    docker(daemon, "rmi", ref)
