@@ -19,4 +19,4 @@ if [ -n "$need" ]; then
   rm -f /usr/sbin/policy-rc.d.wharf
   apt-get install -y -qq $need
 fi
-python3 -c 'import docker, pytest' 2>/dev/null || pip install -q 'docker==7.1.0' pytest
+python3 -c 'import docker, pytest, bcrypt' 2>/dev/null || pip install -q 'docker==7.1.0' pytest bcrypt

@@ -76,6 +76,8 @@ public final class Router: Sendable {
             return out.json(await system.version())
         case ("GET", "info") where segs.count == 1:
             return out.json(await system.info())
+        case ("POST", "auth") where segs.count == 1:
+            return out.json(try await system.login(try decodeBody(AuthRequest.self, r)))
         case ("GET", "system") where segs.count == 2 && segs[1] == "df":
             return out.json(try await system.diskUsage())
         case ("GET", "events") where segs.count == 1:

@@ -139,6 +139,8 @@ public protocol SystemBackend: Sendable {
     func subscribeEvents(since: Timestamp?, filters: Filters) throws -> EventSubscription
     /// Where the transport may spool large request bodies.
     var temporaryDirectory: String { get }
+    /// `POST /auth`: checks the credentials against the registry.
+    func login(_ request: AuthRequest) async throws -> AuthResponse
     /// `GET /system/df`: layers, images, containers and volumes with their sizes.
     func diskUsage() async throws -> SystemDiskUsage
 }

@@ -1,4 +1,5 @@
 import ImageStore
+import Registry
 import Runtime
 import Synchronization
 import WharfAPI
@@ -60,6 +61,16 @@ public final class SystemService: SystemBackend {
     }
 
     public var temporaryDirectory: String { config.tmpDir }
+
+    public func login(_ req: AuthRequest) async throws -> AuthResponse {
+        let host = RegistryCredentials.host(ofServerAddress: req.serveraddress ?? "")
+        let creds = RegistryCredentials(username: req.username, password: req.password,
+                                        identitytoken: req.identitytoken, registrytoken: req.registrytoken)
+        let client = RegistryClient(http: RegistryClient.sharedHTTP, host: host, repository: "",
+                                    credentials: creds, insecure: config.insecureRegistries.contains(host))
+        try await client.checkLogin()
+        return AuthResponse(Status: "Login Succeeded", IdentityToken: "")
+    }
 
     public func diskUsage() async throws -> SystemDiskUsage {
         var listOptions = ListContainersOptions()

@@ -11,9 +11,21 @@ public struct RegistryCredentials: Sendable, Equatable, Codable {
     public var registrytoken: String?
     public var serveraddress: String?
 
-    public init(username: String? = nil, password: String? = nil) {
+    public init(username: String? = nil, password: String? = nil, identitytoken: String? = nil, registrytoken: String? = nil) {
         self.username = username
         self.password = password
+        self.identitytoken = identitytoken
+        self.registrytoken = registrytoken
+    }
+
+    /// The registry host a login's `serveraddress` names: no scheme, no path;
+    /// Docker Hub's index address means docker.io.
+    public static func host(ofServerAddress s: String) -> String {
+        var h = Substring(s)
+        if let r = h.firstRange(of: "://") { h = h[r.upperBound...] }
+        if let slash = h.firstIndex(of: "/") { h = h[..<slash] }
+        let host = String(h)
+        return ["index.docker.io", "registry-1.docker.io", ""].contains(host) ? "docker.io" : host
     }
 
     /// Decodes the header; an empty or `{}` header means anonymous.

@@ -23,15 +23,23 @@ extension RegistryClient {
     /// `GET /v2/<name>/manifests/<tag|digest>`. A digest reference is checked against the
     /// bytes; "not found" has Docker's wording.
     public func manifest(_ reference: String, displayName: String) async throws -> FetchedManifest {
-        let r = try await send(.GET, "/v2/\(repository)/manifests/\(reference)", headers: [("Accept", Self.manifestAccept)],
+        // Docker answers an unauthorized pull with "pull access denied" (a 404): a 401 would
+        // make the docker CLI prompt for a login.
+        let denied = WharfError(.notFound, "pull access denied for \(repository), repository does not exist or may require 'docker login': denied: requested access to the resource is denied")
+        let r: Response
+        do {
+            r = try await send(.GET, "/v2/\(repository)/manifests/\(reference)", headers: [("Accept", Self.manifestAccept)],
                                timeout: .seconds(60))
+        } catch let e as WharfError where e.code == .unauthorized {
+            throw denied
+        }
         let body = try await r.body.collect(upTo: 8 << 20)
         switch r.status.code {
         case 200: break
         case 404:
             throw WharfError.notFound("manifest for \(displayName) not found: \(Self.errorText(body))")
         case 401, 403:
-            throw WharfError(.notFound, "pull access denied for \(displayName.split(separator: ":").first.map(String.init) ?? displayName), repository does not exist or may require 'docker login': denied: requested access to the resource is denied")
+            throw denied
         default:
             throw WharfError.internalError("error from registry: \(Self.errorText(body))")
         }

@@ -124,7 +124,7 @@ public final class RegistryClient: Sendable {
             let resp = try await http.execute(req, timeout: .seconds(30))
             let body = try await resp.body.collect(upTo: 1 << 20)
             guard resp.status == .ok else {
-                throw WharfError(.unauthorized, "Get \"\(realm)\": unauthorized: authentication required")
+                throw WharfError(.unauthorized, "Get \"\(realm)\": unauthorized: incorrect username or password")
             }
             struct Token: Decodable { var token: String?; var access_token: String? }
             let t = try? JSONDecoder().decode(Token.self, from: Data(Array(buffer: body)))
@@ -160,5 +160,16 @@ public final class RegistryClient: Sendable {
             return code + ": " + (first.message ?? "")
         }
         return trimWhitespace(String(buffer: body))
+    }
+
+    /// `GET /v2/` with the credentials (answering the challenge): what `docker login` checks.
+    public func checkLogin() async throws {
+        let r = try await send(.GET, "/v2/", timeout: .seconds(30))
+        let body = try await r.body.collect(upTo: 1 << 20)
+        switch r.status.code {
+        case 200: return
+        case 401: throw WharfError(.unauthorized, "Get \"\(baseURL)/v2/\": unauthorized: incorrect username or password")
+        default: throw WharfError.internalError("login to \(host): \(r.status.code) \(Self.errorText(body))")
+        }
     }
 }

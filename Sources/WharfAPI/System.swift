@@ -216,3 +216,23 @@ public struct JSONMessage: Codable, Sendable {
         }
     }
 }
+
+/// `POST /auth` body (Docker's AuthConfig).
+public struct AuthRequest: Codable, Sendable {
+    public var username: String?
+    public var password: String?
+    public var email: String?
+    public var serveraddress: String?
+    public var identitytoken: String?
+    public var registrytoken: String?
+    public init() {}
+}
+
+public struct AuthResponse: Codable, Sendable {
+    public var Status: String
+    public var IdentityToken: String?
+    public init(Status: String, IdentityToken: String? = nil) {
+        self.Status = Status
+        self.IdentityToken = IdentityToken
+    }
+}

@@ -101,6 +101,10 @@ final class FakeImages: ImageBackend {
 }
 
 final class FakeSystem: SystemBackend {
+    func login(_ request: AuthRequest) async throws -> AuthResponse {
+        guard request.password == "right" else { throw WharfError(.unauthorized, "unauthorized: incorrect username or password") }
+        return AuthResponse(Status: "Login Succeeded", IdentityToken: "")
+    }
     func diskUsage() async throws -> SystemDiskUsage {
         SystemDiskUsage(LayersSize: 0, Images: [], Containers: [], Volumes: [])
     }

@@ -146,3 +146,97 @@ ZSTD_LAYER = (__import__("base64").b64decode(
     "DSBgLbE50geegVW5jNkeOmDydFMciMRX4AcgQUwBzCfhBiNI5U8="),
     "application/vnd.oci.image.layer.v1.tar+zstd",
     "sha256:bea8de2355f86e7ebac0f4497b63a79411482732e59880e3130992141bbe4101")
+
+
+def htpasswd_line(user, password):
+    import bcrypt
+    return f"{user}:{bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=5)).decode()}\n"
+
+
+class BearerProxy:
+    """A registry front that demands bearer tokens, as Docker Hub does: 401 with a
+    `WWW-Authenticate: Bearer realm=…,service=…,scope=…` challenge, a /token endpoint
+    (anonymous, or basic credentials when `users` is given), then proxies to `backend`."""
+
+    def __init__(self, backend, users=None):
+        import http.server
+        import threading
+        self.backend = backend
+        self.users = users or {}
+        self.token_requests = []
+        proxy = self
+        self.port = free_port()
+        self.host = f"127.0.0.1:{self.port}"
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_any(self):
+                if self.path.startswith("/token"):
+                    return self.token()
+                if self.headers.get("Authorization") != "Bearer good-token":
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate",
+                                     f'Bearer realm="http://{proxy.host}/token",service="wharf-test",scope="repository:{self.repo()}:pull"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type", "range")}
+                st, h, data = proxy.backend.request(self.command, self.path, data=body, headers=headers)
+                self.send_response(st)
+                for k, v in h.items():
+                    if k.lower() in ("content-type", "docker-content-digest", "location", "content-range"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            def repo(self):
+                parts = self.path.split("/")
+                if len(parts) > 3 and parts[1] == "v2":
+                    for i, p in enumerate(parts):
+                        if p in ("manifests", "blobs"):
+                            return "/".join(parts[2:i])
+                return ""
+
+            def token(self):
+                import base64
+                import urllib.parse
+                q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+                auth = self.headers.get("Authorization", "")
+                user = None
+                if auth.startswith("Basic "):
+                    u, _, p = base64.b64decode(auth[6:]).decode().partition(":")
+                    if proxy.users.get(u) != p:
+                        self.send_response(401)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    user = u
+                proxy.token_requests.append({"scope": q.get("scope", [""])[0], "service": q.get("service", [""])[0],
+                                             "user": user})
+                if proxy.users and user is None:
+                    self.send_response(401)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = b'{"token":"good-token"}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_any
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
