@@ -13,6 +13,10 @@ extension Router {
             try await create(r, out)
             return true
         }
+        if segs.count == 2 && m == "POST" && segs[1] == "prune" {
+            out.json(try await images.prune(filters: try Filters(query: r.query["filters"])))
+            return true
+        }
         if segs.count == 2 && m == "GET" && segs[1] == "get" {
             try await save(r.query.all("names"), out)
             return true
@@ -45,6 +49,8 @@ extension Router {
         switch (m, segs.last!) {
         case ("GET", "json"):
             out.json(try await images.inspect(name))
+        case ("GET", "history"):
+            out.json(try await images.history(name))
         case ("GET", "get"):
             try await save([name], out)
         case ("POST", "push"):

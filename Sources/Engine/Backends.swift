@@ -124,6 +124,8 @@ public protocol ImageBackend: Sendable {
     /// in the stream.
     func pull(image: String, tag: String?, platform: String?, authHeader: String?,
               begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws
+    func history(_ name: String) async throws -> [ImageHistoryItem]
+    func prune(filters: Filters) async throws -> ImagePruneResponse
     /// `docker save`: names resolved first, then the archive into the sink `begin` returns.
     func save(names: [String], begin: @escaping @Sendable () -> any StreamSink) async throws
     /// `docker load` of a spooled archive: the `Loaded image…` lines.

@@ -85,13 +85,7 @@ extension ContainerService {
     /// `until` and `label`.
     public func prune(filters: Filters) async throws -> ContainerPruneResponse {
         try filters.validate(allowed: ["until", "label", "label!"])
-        var until: Timestamp?
-        if let u = filters["until"].first {
-            guard let t = Timestamp(dockerQuery: u) ?? HumanTime.parseAgo(u) else {
-                throw WharfError.invalid("invalid filter 'until=\(u)'")
-            }
-            until = t
-        }
+        let until = try LabelFilter.until(filters)
         var deleted: [String] = []
         var reclaimed: Int64 = 0
         for c in all where !c.isRunning && !c.live.withLock({ $0.starting || $0.removing }) {
@@ -113,6 +107,15 @@ extension ContainerService {
 
 /// `label=k`, `label=k=v`, and their `label!=` negations.
 enum LabelFilter {
+    /// A prune's `until` filter: a timestamp or a duration ago ("24h"), as Docker takes it.
+    static func until(_ filters: Filters) throws -> Timestamp? {
+        guard let u = filters["until"].first else { return nil }
+        guard let t = Timestamp(dockerQuery: u) ?? HumanTime.parseAgo(u) else {
+            throw WharfError.invalid("invalid filter 'until=\(u)'")
+        }
+        return t
+    }
+
     static func matches(_ labels: [String: String], include: [String], exclude: [String]) -> Bool {
         func has(_ spec: String) -> Bool {
             let kv = spec.split(separator: "=", maxSplits: 1).map(String.init)

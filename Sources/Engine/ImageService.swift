@@ -42,8 +42,18 @@ public final class ImageService: ImageBackend {
     public func list(all: Bool, filters: Filters) async throws -> [ImageSummary] {
         try filters.validate(allowed: ["dangling", "label", "reference", "before", "since", "until"])
         let recs = try await blocking { [store] in store.list() }
+        // before/since name an image; until is a time (or a duration ago).
+        func createdOf(_ key: String) throws -> Timestamp? {
+            guard let ref = filters[key].first else { return nil }
+            return try store.resolve(ref).created ?? .zero
+        }
+        let before = try createdOf("before"), since = try createdOf("since"), until = try LabelFilter.until(filters)
         var out: [ImageSummary] = []
         for r in recs {
+            let created = r.created ?? .zero
+            if let before, !(created < before) { continue }
+            if let since, !(since < created) { continue }
+            if let until, !(created < until) { continue }
             if !filters["dangling"].isEmpty {
                 let wantDangling = filters["dangling"].contains { $0 == "true" || $0 == "1" }
                 if wantDangling != r.repoTags.isEmpty { continue }

@@ -87,3 +87,51 @@ public struct ImageDeleteItem: Codable, Sendable, Equatable {
         self.Deleted = Deleted
     }
 }
+
+/// One row of `GET /images/{name}/history`, newest first.
+public struct ImageHistoryItem: Codable, Sendable, Equatable {
+    public var Id: String
+    public var Created: Int64
+    public var CreatedBy: String
+    public var Tags: [String]?
+    public var Size: Int64
+    public var Comment: String
+
+    public init(Id: String, Created: Int64, CreatedBy: String, Tags: [String]?, Size: Int64, Comment: String) {
+        self.Id = Id
+        self.Created = Created
+        self.CreatedBy = CreatedBy
+        self.Tags = Tags
+        self.Size = Size
+        self.Comment = Comment
+    }
+
+    enum CodingKeys: String, CodingKey { case Id, Created, CreatedBy, Tags, Size, Comment }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(Id, forKey: .Id)
+        try c.encode(Created, forKey: .Created)
+        try c.encode(CreatedBy, forKey: .CreatedBy)
+        if let t = Tags { try c.encode(t, forKey: .Tags) } else { try c.encodeNil(forKey: .Tags) }
+        try c.encode(Size, forKey: .Size)
+        try c.encode(Comment, forKey: .Comment)
+    }
+}
+
+public struct ImagePruneResponse: Encodable, Sendable {
+    public var ImagesDeleted: [ImageDeleteItem]?
+    public var SpaceReclaimed: Int64
+    public init(ImagesDeleted: [ImageDeleteItem]?, SpaceReclaimed: Int64) {
+        self.ImagesDeleted = ImagesDeleted
+        self.SpaceReclaimed = SpaceReclaimed
+    }
+
+    enum CodingKeys: String, CodingKey { case ImagesDeleted, SpaceReclaimed }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let d = ImagesDeleted { try c.encode(d, forKey: .ImagesDeleted) } else { try c.encodeNil(forKey: .ImagesDeleted) }
+        try c.encode(SpaceReclaimed, forKey: .SpaceReclaimed)
+    }
+}

@@ -78,6 +78,8 @@ final class EchoInput: AttachInput {
 }
 
 final class FakeImages: ImageBackend {
+    func history(_ name: String) async throws -> [ImageHistoryItem] { [] }
+    func prune(filters: Filters) async throws -> ImagePruneResponse { ImagePruneResponse(ImagesDeleted: nil, SpaceReclaimed: 0) }
     func save(names: [String], begin: @escaping @Sendable () -> any StreamSink) async throws {
         throw WharfError.notFound("No such image: \(names.first ?? "")")
     }
