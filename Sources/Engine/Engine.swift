@@ -32,7 +32,8 @@ public final class Engine: Sendable {
         containers = cs
         vs.users.withLock { $0 = { [unowned cs] name in cs.volumeUsers(name) } }
         images = ImageService(store: store, events: bus, tmpDir: config.tmpDir,
-                              insecureRegistries: config.insecureRegistries) { id in cs.containerUsing(imageID: id) }
+                              insecureRegistries: config.insecureRegistries,
+                              registryMirrors: config.registryMirrors) { id in cs.containerUsing(imageID: id) }
         system = SystemService(config: config, containers: cs, images: store, volumes: vs, events: bus)
         cs.restore()
         cs.startByPolicyAtBoot()

@@ -24,9 +24,26 @@ extension ImageService {
         if let tag, !tag.isEmpty { refText += (tag.contains(":") ? "@" : ":") + tag }
         let ref = try Reference(parsing: refText).withDefaultTag()
         let wanted = try platform.flatMap { $0.isEmpty ? nil : try Platform(parsing: $0) } ?? Platform.current
-        let client = registryClient(for: ref, authHeader: authHeader, push: false)
         let display = ref.familiarString
-        let top = try await client.manifest(ref.digest?.string ?? ref.tag ?? "latest", displayName: display)
+        // Docker Hub's images come from the configured mirrors first, then from the Hub.
+        var client = registryClient(for: ref, authHeader: authHeader, push: false)
+        var fromMirror: RegistryClient.FetchedManifest?
+        if ref.domain == "docker.io" {
+            for mirror in registryMirrors {
+                let m = mirrorClient(mirror, ref: ref)
+                if let found = try? await m.manifest(ref.digest?.string ?? ref.tag ?? "latest", displayName: display) {
+                    client = m
+                    fromMirror = found
+                    break
+                }
+            }
+        }
+        let top: RegistryClient.FetchedManifest
+        if let fromMirror {
+            top = fromMirror
+        } else {
+            top = try await client.manifest(ref.digest?.string ?? ref.tag ?? "latest", displayName: display)
+        }
         var manifestBytes = top.bytes
         if MediaTypes.isIndex(top.mediaType) {
             let index = try JSONDecoder().decode(OCI.Index.self, from: Data(top.bytes))
@@ -36,7 +53,7 @@ extension ImageService {
             manifestBytes = try await client.manifest(pick.digest.string, displayName: display).bytes
         }
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(manifestBytes))
-        let configBytes = try await client.blobBytes(manifest.config)
+        let configBytes = try await configBlob(manifest.config, client: client)
         let config = try JSONDecoder().decode(ImageConfig.self, from: Data(configBytes))
         guard config.rootfs.diffIDs.count == manifest.layers.count else {
             throw WharfError.invalid("image \(display) has \(config.rootfs.diffIDs.count) diff IDs but \(manifest.layers.count) layers")
@@ -69,9 +86,10 @@ extension ImageService {
             progress(JSONMessage(status: present[i] ? "Already exists" : "Pulling fs layer", id: layer.digest.shortID,
                                  progressDetail: .init()))
         }
-        let work = tmpDir + "/pull-" + ContainerID.generate().prefix(16)
-        try FS.mkdirAll(work, mode: 0o700)
-        defer { try? FS.removeAll(work) }
+        try FS.mkdirAll(tmpDir + "/blobs", mode: 0o700)
+        let fetches = blobFetches
+        let fetched = manifest.layers.indices.filter { !present[$0] }.map { manifest.layers[$0].digest }
+        defer { for d in fetched { fetches.release(d) } }
         var applied: [Digest] = []
         do {
             // Downloads run ahead, three at a time; layers are unpacked in order as theirs end.
@@ -85,11 +103,12 @@ extension ImageService {
                     next += 1
                     let layer = manifest.layers[i]
                     group.addTask {
-                        let path = work + "/" + layer.digest.encoded
                         let short = layer.digest.shortID
                         let last = Mutex<Int64>(0)
                         do {
-                            try await client.downloadBlob(layer, to: path) { got in
+                            let path = try await fetches.fetch(layer, into: self.tmpDir + "/blobs") { path, report in
+                                try await client.downloadBlob(layer, to: path, progress: report)
+                            } progress: { got in
                                 let report = last.withLock { l -> Bool in
                                     guard got - l >= 256 * 1024 || got == layer.size else { return false }
                                     l = got
@@ -140,7 +159,6 @@ extension ImageService {
                     guard info.chainID == chains[i] else {
                         throw WharfError.invalid("layer \(manifest.layers[i].digest.string) does not match the image's diff ID \(config.rootfs.diffIDs[i].string)")
                     }
-                    unlink(path)
                     progress(JSONMessage(status: "Pull complete", id: short, progressDetail: .init()))
                     parent = chains[i]
                 }
@@ -152,6 +170,30 @@ extension ImageService {
         }
         // createImage takes the leases over; until then they keep the layers.
         _ = applied
+    }
+
+    /// The image config: from the content store when this daemon has it, else fetched (once,
+    /// however many pulls want it at the same time) and checked.
+    func configBlob(_ d: Descriptor, client: RegistryClient) async throws -> [UInt8] {
+        if let local = store.blobPath(d.digest), let bytes = try? FS.readFile(local), Digest.sha256(bytes) == d.digest {
+            return bytes
+        }
+        try FS.mkdirAll(tmpDir + "/blobs", mode: 0o700)
+        defer { blobFetches.release(d.digest) }
+        let path = try await blobFetches.fetch(d, into: tmpDir + "/blobs") { path, report in
+            try await client.downloadBlob(d, to: path, progress: report)
+        } progress: { _ in }
+        return try FS.readFile(path)
+    }
+
+    /// A client of a `registry-mirrors` entry (`http://host:port` or `https://…`) for a Hub image.
+    func mirrorClient(_ mirror: String, ref: Reference) -> RegistryClient {
+        let plain = mirror.hasPrefix("http://")
+        var host = Substring(mirror)
+        if let r = host.firstRange(of: "://") { host = host[r.upperBound...] }
+        while host.hasSuffix("/") { host = host.dropLast() }
+        return RegistryClient(http: RegistryClient.sharedHTTP, host: String(host), repository: ref.path,
+                              credentials: nil, insecure: plain)
     }
 
     func registryClient(for ref: Reference, authHeader: String?, push: Bool) -> RegistryClient {
@@ -185,4 +227,51 @@ extension ImageService {
 /// Finished downloads of a pull, by layer index.
 final class DownloadResults: Sendable {
     let results = Mutex<[Int: Result<String, any Error>]>([:])
+}
+
+/// Blob downloads in flight, shared: two pulls that need one blob at once fetch it once.
+/// The file goes when the last pull that asked for it is done.
+final class BlobFetches: Sendable {
+    private struct Entry {
+        var task: Task<String, any Error>
+        var users: Int
+    }
+    private let entries = Mutex<[Digest: Entry]>([:])
+
+    func fetch(_ d: Descriptor, into dir: String,
+               download: @escaping @Sendable (String, @escaping @Sendable (Int64) -> Void) async throws -> Void,
+               progress: @escaping @Sendable (Int64) -> Void) async throws -> String {
+        let task = entries.withLock { e -> Task<String, any Error> in
+            if var existing = e[d.digest] {
+                existing.users += 1
+                e[d.digest] = existing
+                return existing.task
+            }
+            let path = dir + "/" + d.digest.encoded
+            let t = Task<String, any Error> {
+                try await download(path, progress)
+                return path
+            }
+            e[d.digest] = Entry(task: t, users: 1)
+            return t
+        }
+        return try await task.value
+    }
+
+    func release(_ d: Digest) {
+        let gone = entries.withLock { e -> Task<String, any Error>? in
+            guard var entry = e[d] else { return nil }
+            entry.users -= 1
+            if entry.users > 0 {
+                e[d] = entry
+                return nil
+            }
+            e[d] = nil
+            return entry.task
+        }
+        if let gone {
+            gone.cancel()
+            Task.detached { if let path = try? await gone.value { unlink(path) } }
+        }
+    }
 }

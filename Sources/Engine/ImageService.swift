@@ -15,9 +15,12 @@ public final class ImageService: ImageBackend {
     /// Where pulls keep downloads in flight.
     let tmpDir: String
     let insecureRegistries: [String]
+    let registryMirrors: [String]
+    let blobFetches = BlobFetches()
 
     init(store: ImageStore, events: EventBus, tmpDir: String, insecureRegistries: [String] = [],
-         containerUsing: @escaping @Sendable (String) -> String?) {
+         registryMirrors: [String] = [], containerUsing: @escaping @Sendable (String) -> String?) {
+        self.registryMirrors = registryMirrors
         self.store = store
         self.events = events
         self.tmpDir = tmpDir

@@ -75,7 +75,7 @@ struct AuthChallenge: Equatable {
             rest = rest.drop { $0 == " " || $0 == "," }
             guard let eq = rest.firstIndex(of: "=") else { break }
             let key = trimWhitespace(String(rest[..<eq])).lowercased()
-            rest = rest[rest.index(after: eq)...]
+            rest = rest[rest.index(after: eq)...].drop { $0 == " " }
             var value = ""
             if rest.first == "\"" {
                 rest = rest.dropFirst()

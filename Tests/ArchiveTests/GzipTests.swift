@@ -38,7 +38,8 @@ import WharfCore
         let (kind, plain) = try decompressingSource(BytesSource(Array("plain".utf8)))
         #expect(kind == .none)
         #expect(try plain.readAll() == Array("plain".utf8))
-        for magic: [UInt8] in [[0x42, 0x5a, 0x68, 0x39], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd]] {
+        // zstd is supported (ZstdTests); bzip2 and xz are refused clearly.
+        for magic: [UInt8] in [[0x42, 0x5a, 0x68, 0x39], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]] {
             do {
                 _ = try decompressingSource(BytesSource(magic + [0, 0, 0]))
                 Issue.record("accepted \(magic)")

@@ -33,13 +33,13 @@ class Daemon:
         self.log_path = os.path.join(base, "wharfd.log")
         self.proc = None
 
-    def start(self, extra_env=None):
+    def start(self, extra_env=None, extra_args=()):
         log = open(self.log_path, "ab")
         env = dict(os.environ)
         env.update(extra_env or {})
         self.proc = subprocess.Popen(
             [wharf_bin("wharfd"), "-H", self.host, "--data-root", self.data_root,
-             "--exec-root", self.exec_root, "--log-level", "debug"],
+             "--exec-root", self.exec_root, "--log-level", "debug", *extra_args],
             stdout=log, stderr=log, start_new_session=True, env=env)
         deadline = time.time() + 20
         while time.time() < deadline:

@@ -158,12 +158,13 @@ class BearerProxy:
     `WWW-Authenticate: Bearer realm=…,service=…,scope=…` challenge, a /token endpoint
     (anonymous, or basic credentials when `users` is given), then proxies to `backend`."""
 
-    def __init__(self, backend, users=None):
+    def __init__(self, backend, users=None, require_token=True):
         import http.server
         import threading
         self.backend = backend
         self.users = users or {}
         self.token_requests = []
+        self.requests = []                  # (method, path) of what reached the backend
         proxy = self
         self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"
@@ -175,7 +176,7 @@ class BearerProxy:
             def do_any(self):
                 if self.path.startswith("/token"):
                     return self.token()
-                if self.headers.get("Authorization") != "Bearer good-token":
+                if require_token and self.headers.get("Authorization") != "Bearer good-token":
                     self.send_response(401)
                     self.send_header("WWW-Authenticate",
                                      f'Bearer realm="http://{proxy.host}/token",service="wharf-test",scope="repository:{self.repo()}:pull"')
@@ -184,6 +185,7 @@ class BearerProxy:
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
+                proxy.requests.append((self.command, self.path))
                 headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type", "range")}
                 st, h, data = proxy.backend.request(self.command, self.path, data=body, headers=headers)
                 self.send_response(st)

@@ -1,5 +1,6 @@
 """docker pull (and run of a missing image) from a real local registry (the images issue)."""
 import json
+import os
 
 import pytest
 
@@ -108,3 +109,36 @@ def test_pull_index_selects_this_platform(daemon, registry):
     p = docker(daemon, "pull", "--platform", "linux/s390x", ref)
     assert p.returncode != 0 and "no matching manifest for linux/s390x" in p.stderr, p.stderr
     docker(daemon, "rmi", ref)
+
+
+def test_two_pulls_at_once_fetch_each_blob_once(daemon, registry):
+    import subprocess
+    from registry import BearerProxy
+    big = tar_of({"big.bin": os.urandom(3 << 20)})
+    registry.push_image("pull/twice", "latest", [busybox_tar(), big])
+    counter = BearerProxy(registry, require_token=False)
+    try:
+        ref = f"{counter.host}/pull/twice"
+        procs = [subprocess.Popen(["docker", "pull", ref], env=daemon.env(), stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE) for _ in range(2)]
+        for p in procs:
+            out, err = p.communicate(timeout=60)
+            assert p.returncode == 0, err
+        blob_gets = [path for m, path in counter.requests if m == "GET" and "/blobs/sha256:" in path]
+        assert len(blob_gets) == len(set(blob_gets)), blob_gets     # config + 2 layers, each once
+        docker(daemon, "rmi", ref)
+    finally:
+        counter.close()
+
+
+def test_registry_mirror_serves_hub_images(fresh_daemon, registry, tmp_path):
+    registry.push_image("library/mirrored", "latest", [busybox_tar(), tar_of({"m": b"from mirror\n"})])
+    cfg = tmp_path / "daemon.json"
+    cfg.write_text(json.dumps({"registry-mirrors": [f"http://{registry.host}"]}))
+    fresh_daemon.stop()
+    fresh_daemon.start(extra_args=("--config-file", str(cfg)))
+    p = run(["docker", "pull", "mirrored"], fresh_daemon)
+    assert p.returncode == 0, p.stderr
+    assert "Status: Downloaded newer image for mirrored:latest" in p.stdout, p.stdout
+    p = run(["docker", "run", "--rm", "mirrored", "cat", "/m"], fresh_daemon)
+    assert p.stdout == "from mirror\n", p.stderr
