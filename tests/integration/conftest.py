@@ -155,6 +155,17 @@ def fresh_daemon():
         d.cleanup()
 
 
+@pytest.fixture(scope="module")
+def registry():
+    """A real registry (Debian's docker-registry) on 127.0.0.1, one per test module."""
+    from registry import Registry
+    r = Registry()
+    try:
+        yield r
+    finally:
+        r.close()
+
+
 def run(cmd, daemon, input=None, timeout=60, check=False):
     """Runs a client command against `daemon`; returns CompletedProcess with text output."""
     p = subprocess.run(cmd, env=daemon.env(), input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -2,20 +2,12 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 
 from conftest import Daemon, wharf_bin
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from registry import free_port
 
 
 def test_tcp_host_config_file_and_pidfile(tmp_path):

@@ -5,16 +5,7 @@ import os
 import pytest
 
 from conftest import run, wharf_bin
-from registry import ZSTD_LAYER, Registry, busybox_tar, tar_of
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    try:
-        yield r
-    finally:
-        r.close()
+from registry import ZSTD_LAYER, busybox_tar, tar_of
 
 
 def docker(daemon, *a, **kw):

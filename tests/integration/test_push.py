@@ -4,16 +4,7 @@ import json
 import pytest
 
 from conftest import run
-from registry import Registry, busybox_tar, tar_of
-
-
-@pytest.fixture(scope="module")
-def registry():
-    r = Registry()
-    try:
-        yield r
-    finally:
-        r.close()
+from registry import busybox_tar, tar_of
 
 
 def docker(daemon, *a, **kw):
