@@ -10,6 +10,8 @@ command -v iptables >/dev/null 2>&1 || need="$need iptables"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 # A local OCI registry for the pull and push tests (started by the tests on their own port).
 command -v docker-registry >/dev/null 2>&1 || need="$need docker-registry"
+# Docker's own daemon, for the interop tests (save/load and push/pull both ways) and the bench.
+command -v dockerd >/dev/null 2>&1 || need="$need docker.io"
 if [ -n "$need" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq || true
