@@ -22,8 +22,27 @@ extension ImageService {
                      begin: @escaping @Sendable () -> Void, progress: @escaping ProgressSink) async throws {
         var refText = image
         if let tag, !tag.isEmpty { refText += (tag.contains(":") ? "@" : ":") + tag }
-        let ref = try Reference(parsing: refText).withDefaultTag()
+        let parsed = try Reference(parsing: refText)
         let wanted = try platform.flatMap { $0.isEmpty ? nil : try Platform(parsing: $0) } ?? Platform.current
+        if parsed.tag == nil && parsed.digest == nil && (tag ?? "").isEmpty {
+            // No tag at all (`docker pull -a`): every tag of the repository, as the API says.
+            let client = registryClient(for: parsed, authHeader: authHeader, push: false)
+            let tags = try await client.tags()
+            guard !tags.isEmpty else { throw WharfError.notFound("no tags found for \(parsed.familiarName)") }
+            for t in tags {
+                var ref = parsed
+                ref.tag = t
+                try await pullOne(ref, wanted: wanted, authHeader: authHeader, begin: begin, progress: progress, summary: false)
+            }
+            progress(JSONMessage(status: "Status: Downloaded newer image for \(parsed.familiarName)"))
+            return
+        }
+        try await pullOne(parsed.withDefaultTag(), wanted: wanted, authHeader: authHeader, begin: begin, progress: progress,
+                          summary: true)
+    }
+
+    private func pullOne(_ ref: Reference, wanted: Platform, authHeader: String?, begin: @escaping @Sendable () -> Void,
+                         progress: @escaping ProgressSink, summary: Bool) async throws {
         let display = ref.familiarString
         // Docker Hub's images come from the configured mirrors first, then from the Hub.
         var client = registryClient(for: ref, authHeader: authHeader, push: false)
@@ -72,8 +91,10 @@ extension ImageService {
             try store.addDigestReference("\(ref.name)@\(top.digest.string)", to: id)
         }
         progress(JSONMessage(status: "Digest: \(top.digest.string)"))
-        progress(JSONMessage(status: upToDate ? "Status: Image is up to date for \(display)"
-                                              : "Status: Downloaded newer image for \(display)"))
+        if summary {
+            progress(JSONMessage(status: upToDate ? "Status: Image is up to date for \(display)"
+                                                  : "Status: Downloaded newer image for \(display)"))
+        }
         events.publish(type: "image", action: "pull", id: display, attributes: ["name": display])
     }
 

@@ -14,7 +14,26 @@ extension ImageService {
                      begin: @escaping @Sendable () -> Void, progress: @escaping ProgressSink) async throws {
         var refText = name
         if let tag, !tag.isEmpty { refText += ":" + tag }
-        let ref = try Reference(parsing: refText).withDefaultTag()
+        let parsed = try Reference(parsing: refText)
+        if parsed.tag == nil && parsed.digest == nil && (tag ?? "").isEmpty {
+            // `docker push -a`: every local tag of the repository.
+            let tags = store.list().flatMap(\.repoTags).compactMap { try? Reference(parsing: $0) }
+                .filter { $0.name == parsed.name }.compactMap(\.tag).sorted()
+            guard !tags.isEmpty else {
+                throw WharfError.notFound("An image does not exist locally with the tag: \(parsed.familiarName)")
+            }
+            for t in tags {
+                var ref = parsed
+                ref.tag = t
+                try await pushOne(ref, authHeader: authHeader, begin: begin, progress: progress)
+            }
+            return
+        }
+        try await pushOne(parsed.withDefaultTag(), authHeader: authHeader, begin: begin, progress: progress)
+    }
+
+    private func pushOne(_ ref: Reference, authHeader: String?, begin: @escaping @Sendable () -> Void,
+                         progress: @escaping ProgressSink) async throws {
         let store = self.store
         guard let image = store.image(forReference: ref.fullString) else {
             throw WharfError.notFound("An image does not exist locally with the tag: \(ref.nameOnly.familiarString)")

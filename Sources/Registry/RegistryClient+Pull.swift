@@ -59,6 +59,18 @@ extension RegistryClient {
         return FetchedManifest(bytes: bytes, mediaType: mediaType, digest: digest)
     }
 
+    /// `GET /v2/<name>/tags/list`.
+    public func tags() async throws -> [String] {
+        let r = try await send(.GET, "/v2/\(repository)/tags/list", timeout: .seconds(60))
+        let body = try await r.body.collect(upTo: 16 << 20)
+        guard r.status == .ok else {
+            if r.status.code == 404 { throw WharfError.notFound("repository \(repository) not found: \(Self.errorText(body))") }
+            throw WharfError.internalError("listing tags of \(repository): \(r.status.code) \(Self.errorText(body))")
+        }
+        struct Tags: Decodable { var tags: [String]? }
+        return (try JSONDecoder().decode(Tags.self, from: Data(Array(buffer: body)))).tags?.sorted() ?? []
+    }
+
     /// A small blob (a config) in memory, digest checked.
     public func blobBytes(_ d: Descriptor) async throws -> [UInt8] {
         let r = try await send(.GET, "/v2/\(repository)/blobs/\(d.digest.string)", timeout: .seconds(120))

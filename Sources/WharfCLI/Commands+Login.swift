@@ -57,7 +57,13 @@ extension DockerConfigFile {
         var members = load()?.members ?? []
         var auths = members.first { $0.key == "auths" }?.value.members ?? []
         auths.removeAll { $0.key == address }
-        auths.append(.init(address, .obj(["auth": .string(Base64.encode(Array("\(user):\(password)".utf8)))])))
+        if let helper = CredentialHelper.helper(for: address) {
+            // The secret goes to the helper; config.json only notes the registry, as docker does.
+            try CredentialHelper.store(helper, server: address, user: user, secret: password)
+            auths.append(.init(address, .object([])))
+        } else {
+            auths.append(.init(address, .obj(["auth": .string(Base64.encode(Array("\(user):\(password)".utf8)))])))
+        }
         members.removeAll { $0.key == "auths" }
         members.insert(.init("auths", .object(auths)), at: 0)
         try write(.object(members))
@@ -65,6 +71,7 @@ extension DockerConfigFile {
 
     /// Whether there was an entry to remove.
     static func removeAuth(_ address: String) throws -> Bool {
+        if let helper = CredentialHelper.helper(for: address) { try? CredentialHelper.erase(helper, server: address) }
         guard var members = load()?.members, let i = members.firstIndex(where: { $0.key == "auths" }),
               var auths = members[i].value.members, auths.contains(where: { $0.key == address }) else { return false }
         auths.removeAll { $0.key == address }

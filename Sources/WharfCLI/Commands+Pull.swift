@@ -9,13 +9,15 @@ struct Pull: ParsableCommand {
     @Argument(help: "NAME[:TAG|@DIGEST]") var name: String
 
     func run() throws {
-        if allTags { throw CLIError.message("pulling all tags is not supported yet") }
         let ref = ImageReference(name)
-        if ref.tag == nil && ref.digest == nil && !quiet { Output.line("Using default tag: latest") }
+        if allTags && (ref.tag != nil || ref.digest != nil) {
+            throw CLIError.message("tag can't be used with --all-tags/-a")
+        }
+        if ref.tag == nil && ref.digest == nil && !quiet && !allTags { Output.line("Using default tag: latest") }
         let client = try CLIContext.client()
         var q = Query()
         q.add("fromImage", ref.repository)
-        q.add("tag", ref.digest ?? ref.tag ?? "latest")
+        q.add("tag", allTags ? "" : (ref.digest ?? ref.tag ?? "latest"))
         if let platform { q.add("platform", platform) }
         let resp = try client.send("POST", "/images/create", query: q,
                                    headers: [("X-Registry-Auth", RegistryAuthHeader.forImage(ref.repository))])
@@ -24,7 +26,7 @@ struct Pull: ParsableCommand {
         } else {
             try JSONProgress.print(resp)
         }
-        Output.line(ref.digest.map { "\(ref.repository)@\($0)" } ?? "\(ref.repository):\(ref.tag ?? "latest")")
+        Output.line(allTags ? ref.repository : (ref.digest.map { "\(ref.repository)@\($0)" } ?? "\(ref.repository):\(ref.tag ?? "latest")"))
     }
 }
 
@@ -34,6 +36,12 @@ enum RegistryAuthHeader {
     static func forImage(_ repository: String) -> String {
         let host = repository.split(separator: "/").first.map(String.init) ?? ""
         let key = host == "docker.io" ? "https://index.docker.io/v1/" : host
+        if let helper = CredentialHelper.helper(for: key), let (user, secret) = CredentialHelper.get(helper, server: key) {
+            let json = user == "<token>"
+                ? JSON.obj(["identitytoken": .string(secret), "serveraddress": .string(key)])
+                : JSON.obj(["username": .string(user), "password": .string(secret), "serveraddress": .string(key)])
+            return Base64.encodeURL(Array(json.line.dropLast()))
+        }
         guard let cfg = DockerConfigFile.load(), let auths = cfg["auths"],
               let entry = auths[key] ?? auths["https://" + key] ?? auths["http://" + key],
               let auth = entry["auth"]?.string, !auth.isEmpty,

@@ -9,11 +9,11 @@ struct Push: ParsableCommand {
 
     func run() throws {
         let ref = ImageReference(name)
-        if allTags { throw CLIError.message("pushing all tags is not supported yet") }
-        if ref.tag == nil && !quiet { Output.line("Using default tag: latest") }
+        if allTags && ref.tag != nil { throw CLIError.message("tag can't be used with --all-tags/-a") }
+        if ref.tag == nil && !quiet && !allTags { Output.line("Using default tag: latest") }
         let client = try CLIContext.client()
         var q = Query()
-        q.add("tag", ref.tag ?? "latest")
+        q.add("tag", allTags ? "" : (ref.tag ?? "latest"))
         let resp = try client.send("POST", "/images/\(Query.escapePath(ref.repository))/push", query: q,
                                    headers: [("X-Registry-Auth", RegistryAuthHeader.forImage(ref.repository))])
         try JSONProgress.print(resp, silent: quiet)

@@ -55,3 +55,18 @@ def test_push_mounts_blobs_from_another_repository(daemon, registry):
 def test_push_errors(cli, registry):
     p = cli("push", f"{registry.host}/never/made:v1")
     assert p.returncode != 0 and "An image does not exist locally with the tag" in p.stderr, p.stderr
+
+
+def test_push_and_pull_all_tags(cli, daemon, registry):
+    repo = f"{registry.host}/alltags/{'w' if 'wharf' in cli.exe else 'd'}"
+    for t in ("a", "b"):
+        docker(daemon, "tag", "busybox", f"{repo}:{t}", check=True)
+    p = cli("push", "--all-tags", repo)
+    assert p.returncode == 0, p.stderr
+    assert "a: digest: sha256:" in p.stdout and "b: digest: sha256:" in p.stdout, p.stdout
+    docker(daemon, "rmi", f"{repo}:a", f"{repo}:b", check=True)
+    p = cli("pull", "--all-tags", repo)
+    assert p.returncode == 0, p.stderr
+    for t in ("a", "b"):
+        assert docker(daemon, "image", "inspect", f"{repo}:{t}").returncode == 0
+    docker(daemon, "rmi", f"{repo}:a", f"{repo}:b")

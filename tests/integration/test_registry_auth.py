@@ -83,3 +83,52 @@ def test_bearer_token_with_credentials(daemon):
     finally:
         proxy.close()
         backend.close()
+
+
+HELPER = """#!/bin/sh
+# A docker credential helper keeping credentials in one file per server, for the tests.
+store="$WHARF_TEST_CRED_DIR"
+read -r input || true
+key=$(printf '%s' "$input" | sed 's/.*"ServerURL":"\\([^"]*\\)".*/\\1/' | tr '/:' '__')
+case "$1" in
+  store) printf '%s' "$input" > "$store/$key" ;;
+  get) k=$(printf '%s' "$input" | tr '/:' '__'); [ -f "$store/$k" ] || { echo "credentials not found in native keychain"; exit 1; }
+       sed 's/"ServerURL":"[^"]*",//' "$store/$k" ;;
+  erase) k=$(printf '%s' "$input" | tr '/:' '__'); rm -f "$store/$k" ;;
+esac
+"""
+
+
+def test_wharf_uses_a_credential_helper(daemon, basic_registry, tmp_path):
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    helper = bindir / "docker-credential-wharftest"
+    helper.write_text(HELPER)
+    helper.chmod(0o755)
+    creds = tmp_path / "creds"
+    creds.mkdir()
+    cfgdir = tmp_path / "cfg"
+    cfgdir.mkdir()
+    (cfgdir / "config.json").write_text(json.dumps({"credsStore": "wharftest"}))
+    env = dict(daemon.env(), DOCKER_CONFIG=str(cfgdir), WHARF_TEST_CRED_DIR=str(creds),
+               PATH=f"{bindir}:{os.environ['PATH']}")
+    import subprocess
+
+    def wharf(*a, **kw):
+        return subprocess.run([wharf_bin("wharf"), *a], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, **kw)
+    host = basic_registry.host
+    p = wharf("login", "-u", "alice", "--password-stdin", host, input="s3cret\n")
+    assert p.returncode == 0, p.stderr
+    cfg = json.loads((cfgdir / "config.json").read_text())
+    assert cfg["auths"][host] == {} and cfg["credsStore"] == "wharftest"     # the secret went to the helper
+    assert any(creds.iterdir())
+    name = f"{host}/auth/helper:1"
+    docker(daemon, "tag", "busybox", name, check=True)
+    try:
+        p = wharf("push", name)
+        assert p.returncode == 0, p.stderr
+        p = wharf("logout", host)
+        assert p.returncode == 0 and not any(creds.iterdir())
+    finally:
+        docker(daemon, "rmi", name)
