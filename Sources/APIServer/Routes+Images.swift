@@ -23,14 +23,11 @@ extension Router {
         }
         if segs.count == 2 && m == "POST" && segs[1] == "load" {
             guard case .file(let path) = r.body else { throw WharfError.invalid("load needs a tar body") }
-            let lines = try await images.load(tarPath: path)
-            out.startStream(contentType: "application/json")
-            for l in lines {
-                var line = APIJSON.line(JSONMessage(stream: l + "\n"))
-                line.insert(13, at: line.count - 1)
-                out.writeChunk(line)
+            let quiet = r.query.bool("quiet")
+            try await progressStream(out) { begin, progress in
+                let lines = try await self.images.load(tarPath: path, quiet: quiet, progress: progress)
+                for l in lines { progress(JSONMessage(stream: l + "\n")) }
             }
-            out.endStream()
             return true
         }
         if segs.count == 2 && m == "GET" && segs[1] == "json" {

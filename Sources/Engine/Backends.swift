@@ -128,8 +128,9 @@ public protocol ImageBackend: Sendable {
     func prune(filters: Filters) async throws -> ImagePruneResponse
     /// `docker save`: names resolved first, then the archive into the sink `begin` returns.
     func save(names: [String], begin: @escaping @Sendable () -> any StreamSink) async throws
-    /// `docker load` of a spooled archive: the `Loaded image…` lines.
-    func load(tarPath: String) async throws -> [String]
+    /// `docker load` of a spooled archive: layer progress unless quiet, then the
+    /// `Loaded image…` lines.
+    func load(tarPath: String, quiet: Bool, progress: @escaping @Sendable (JSONMessage) -> Void) async throws -> [String]
     func push(name: String, tag: String?, authHeader: String?,
               begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws
 }

@@ -12,7 +12,7 @@ extension ImageService {
     /// `POST /images/load`: a `docker save` archive (Docker's `manifest.json`, with or
     /// without the OCI layout) or a plain OCI image layout, gzip or not. Returns Docker's
     /// `Loaded image: …` lines.
-    public func load(tarPath: String) async throws -> [String] {
+    public func load(tarPath: String, quiet: Bool, progress: @escaping ProgressSink) async throws -> [String] {
         let store = self.store
         let work = tmpDir + "/load-" + ContainerID.generate().prefix(16)
         try FS.mkdirAll(work, mode: 0o700)
@@ -29,7 +29,7 @@ extension ImageService {
             }
             var out: [String] = []
             for image in try Self.imagesInArchive(root) {
-                out += try Self.loadOne(image, root: root, store: store)
+                out += try Self.loadOne(image, root: root, store: store, progress: quiet ? nil : progress)
             }
             if out.isEmpty { throw WharfError.invalid("no images found in the archive") }
             return out
@@ -84,7 +84,7 @@ extension ImageService {
     }
 
     /// Applies one image's layers in order, registers it and its tags.
-    static func loadOne(_ image: ArchivedImage, root: String, store: ImageStore) throws -> [String] {
+    static func loadOne(_ image: ArchivedImage, root: String, store: ImageStore, progress: ProgressSink?) throws -> [String] {
         func inside(_ rel: String) throws -> String { try resolvePathInRoot(root, rel, followLast: true) }
         let configBytes = try FS.readFile(try inside(image.config))
         let config: ImageConfig
@@ -109,6 +109,10 @@ extension ImageService {
                 }
                 blobs.append(info.blob)
                 parent = info.chainID
+                // Docker's "Loading layer" line, once the layer is in (quiet=0 only).
+                progress?(JSONMessage(status: "Loading layer", id: info.diffID.shortID,
+                                      progressDetail: .init(current: info.blob.size, total: info.blob.size),
+                                      progress: Self.progressBar(info.blob.size, info.blob.size)))
             }
             let first = image.tags.first
             let r = try store.createImage(configBytes: configBytes, layerBlobs: blobs, reference: first)

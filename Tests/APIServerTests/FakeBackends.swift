@@ -83,7 +83,9 @@ final class FakeImages: ImageBackend {
     func save(names: [String], begin: @escaping @Sendable () -> any StreamSink) async throws {
         throw WharfError.notFound("No such image: \(names.first ?? "")")
     }
-    func load(tarPath: String) async throws -> [String] { ["Loaded image: x:latest"] }
+    func load(tarPath: String, quiet: Bool, progress: @escaping @Sendable (JSONMessage) -> Void) async throws -> [String] {
+        ["Loaded image: x:latest"]
+    }
     func push(name: String, tag: String?, authHeader: String?,
               begin: @escaping @Sendable () -> Void, progress: @escaping @Sendable (JSONMessage) -> Void) async throws {
         throw WharfError.notFound("An image does not exist locally with the tag: \(name)")

@@ -143,3 +143,21 @@ def test_load_rejects_bad_archives(daemon, tmp):
     p = docker(daemon, "load", "-i", bad)
     assert p.returncode != 0
     assert docker(daemon, "image", "inspect", "bad:v2").returncode != 0
+
+
+def test_load_progress_unless_quiet(daemon, tmp):
+    from conftest import api
+    out = os.path.join(tmp, "p.tar")
+    docker(daemon, "tag", "busybox", "progress-me:1", check=True)
+    docker(daemon, "save", "-o", out, "progress-me:1", check=True)
+    docker(daemon, "rmi", "progress-me:1", check=True)
+    data = open(out, "rb").read()
+    st, h, body = api(daemon, "POST", "/images/load?quiet=0", data, {"Content-Type": "application/x-tar"})
+    assert st == 200 and h.get("content-type", h.get("Content-Type")) == "application/json"
+    lines = [json.loads(l) for l in body.decode().split("\r\n") if l.strip()]
+    assert lines[0]["status"] == "Loading layer" and lines[0]["progressDetail"]["total"] > 0
+    assert lines[-1] == {"stream": "Loaded image: progress-me:1\n"}
+    docker(daemon, "rmi", "progress-me:1", check=True)
+    st, h, body = api(daemon, "POST", "/images/load?quiet=1", data, {"Content-Type": "application/x-tar"})
+    assert b"Loading layer" not in body and b"Loaded image: progress-me:1" in body
+    docker(daemon, "rmi", "progress-me:1")
