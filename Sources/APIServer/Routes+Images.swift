@@ -70,12 +70,6 @@ extension Router {
     /// `POST /images/create`: `fromSrc=-` imports the body; `fromImage` pulls.
     private func create(_ r: APIRequest, _ out: Responder) async throws {
         if let src = r.query["fromSrc"] {
-            guard src == "-" else {
-                throw WharfError(.notImplemented, "importing from a URL is not supported; send the tar as the body (fromSrc=-)")
-            }
-            guard case .file(let path) = r.body else {
-                throw WharfError.invalid("import needs a tar body")
-            }
             var o = ImportOptions()
             o.changes = r.query.all("changes")
             o.message = r.query["message"]
@@ -83,7 +77,13 @@ extension Router {
             if let tag = r.query["tag"], !tag.isEmpty, !repo.isEmpty { repo += ":" + tag }
             o.reference = repo.isEmpty ? nil : repo
             // Errors before any progress are plain HTTP errors; the id is one status line.
-            let id = try await images.importImage(bodyPath: path, options: o)
+            let id: String
+            if src == "-" {
+                guard case .file(let path) = r.body else { throw WharfError.invalid("import needs a tar body") }
+                id = try await images.importImage(bodyPath: path, options: o)
+            } else {
+                id = try await images.importImage(url: src, options: o)
+            }
             out.startStream(contentType: "application/json")
             var line = APIJSON.line(JSONMessage(status: id))
             line.insert(13, at: line.count - 1)

@@ -116,6 +116,8 @@ public struct ImportOptions: Sendable {
 public protocol ImageBackend: Sendable {
     /// `bodyPath` is a file holding the uploaded tar (the transport spools it).
     func importImage(bodyPath: String, options: ImportOptions) async throws -> String
+    /// `docker import URL`: the tar fetched over HTTP(S) first.
+    func importImage(url: String, options: ImportOptions) async throws -> String
     func list(all: Bool, filters: Filters) async throws -> [ImageSummary]
     func inspect(_ name: String) async throws -> ImageInspect
     func tag(_ name: String, repo: String, tag: String?) async throws

@@ -109,6 +109,7 @@ extension ImageService {
                 }
                 blobs.append(info.blob)
                 parent = info.chainID
+                FaultPoint.hit("load.layer-applied")
                 // Docker's "Loading layer" line, once the layer is in (quiet=0 only).
                 progress?(JSONMessage(status: "Loading layer", id: info.diffID.shortID,
                                       progressDetail: .init(current: info.blob.size, total: info.blob.size),

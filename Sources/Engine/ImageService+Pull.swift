@@ -181,6 +181,7 @@ extension ImageService {
                         throw WharfError.invalid("layer \(manifest.layers[i].digest.string) does not match the image's diff ID \(config.rootfs.diffIDs[i].string)")
                     }
                     progress(JSONMessage(status: "Pull complete", id: short, progressDetail: .init()))
+                    FaultPoint.hit("pull.layer-applied")
                     parent = chains[i]
                 }
                 try await group.waitForAll()

@@ -54,6 +54,7 @@ public final class ImageStore: Sendable {
         state = Mutex(State())
         let loaded = try loadState()
         state.withLock { $0 = loaded }
+        collectGarbage()
     }
 
     var repositoriesPath: String { imagesDir + "/repositories.json" }

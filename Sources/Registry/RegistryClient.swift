@@ -140,7 +140,7 @@ public final class RegistryClient: Sendable {
     }
 
     /// A transport error as Go's net package words it, where we can tell.
-    static func describe(_ error: any Error) -> String {
+    public static func describe(_ error: any Error) -> String {
         let text = "\(error)"
         let lower = text.lowercased()
         if lower.contains("connection refused") { return "connect: connection refused" }

@@ -78,6 +78,9 @@ final class EchoInput: AttachInput {
 }
 
 final class FakeImages: ImageBackend {
+    func importImage(url: String, options: ImportOptions) async throws -> String {
+        throw WharfError.notFound("no such URL")
+    }
     func history(_ name: String) async throws -> [ImageHistoryItem] { [] }
     func prune(filters: Filters) async throws -> ImagePruneResponse { ImagePruneResponse(ImagesDeleted: nil, SpaceReclaimed: 0) }
     func save(names: [String], begin: @escaping @Sendable () -> any StreamSink) async throws {

@@ -67,6 +67,25 @@ import WharfCore
             == [.untagged("b:latest"), .deleted(b.id.string), .deleted(b.chainIDs[0].string)])
     }
 
+    @Test func leftoversOfAnUnfinishedPullAreCollectedAtStart() throws {
+        let tmp = TempDir()
+        defer { tmp.cleanup() }
+        var store: ImageStore? = try ImageStore(root: tmp.path)
+        let kept = try store!.importImage(from: BytesSource(sampleRootfs()), reference: "kept")
+        // A layer applied for an image never made (the daemon died before createImage).
+        let orphan = try store!.applyLayer(from: BytesSource(makeTar { w in
+            try w.add(TarEntry(path: "orphan.txt", kind: .file), contents: Array("o".utf8))
+        }), parent: nil)
+        #expect(store!.hasLayer(orphan.chainID))
+        store = nil
+        let reopened = try ImageStore(root: tmp.path)
+        #expect(!reopened.hasLayer(orphan.chainID))
+        #expect(reopened.blobPath(orphan.blob.digest) == nil)
+        #expect(reopened.hasLayer(kept.chainIDs[0]))
+        #expect(try reopened.resolve("kept").id == kept.id)
+        #expect(FS.listDirectory(tmp.path + "/layers").allSatisfy { !$0.hasPrefix("trash-") && !$0.hasPrefix("tmp-") })
+    }
+
     @Test func inUseImagesAreProtected() throws {
         let tmp = TempDir()
         defer { tmp.cleanup() }

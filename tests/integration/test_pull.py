@@ -133,3 +133,30 @@ def test_registry_mirror_serves_hub_images(fresh_daemon, registry, tmp_path):
     assert "Status: Downloaded newer image for mirrored:latest" in p.stdout, p.stdout
     p = run(["docker", "run", "--rm", "mirrored", "cat", "/m"], fresh_daemon)
     assert p.stdout == "from mirror\n", p.stderr
+
+
+@pytest.mark.parametrize("point", ["pull.layer-applied", "load.layer-applied"])
+def test_kill9_during_a_pull_or_load(fresh_daemon, registry, point, tmp_path):
+    d = fresh_daemon
+    repo = "crash/" + point.split(".")[0]
+    registry.push_image(repo, "latest", [busybox_tar(), tar_of({"c.txt": b"crash\n"}), tar_of({"d.txt": b"d\n"})])
+    ref = f"{registry.host}/{repo}"
+    archive = str(tmp_path / "img.tar")
+    if point.startswith("load"):
+        run(["docker", "pull", ref], d, check=True)
+        run(["docker", "save", "-o", archive, ref], d, check=True)
+        run(["docker", "rmi", ref], d, check=True)
+    d.stop()
+    d.start(extra_env={"WHARFD_CRASH_AT": point})
+    p = run(["docker", "pull", ref] if point.startswith("pull") else ["docker", "load", "-i", archive], d)
+    assert p.returncode != 0
+    d.proc.wait(10)
+    d.start()
+    # No half image is visible, nothing half-written is left, and the next try finishes.
+    assert run(["docker", "image", "inspect", ref], d).returncode != 0
+    layers = os.path.join(d.data_root, "layers")
+    assert not [n for n in os.listdir(layers) if n.startswith(("tmp-", "trash-"))]
+    assert not os.listdir(os.path.join(d.data_root, "content", "ingest"))
+    p = run(["docker", "pull", ref] if point.startswith("pull") else ["docker", "load", "-i", archive], d)
+    assert p.returncode == 0, p.stderr
+    assert run(["docker", "run", "--rm", ref, "cat", "/c.txt", "/d.txt"], d).stdout == "crash\nd\n"

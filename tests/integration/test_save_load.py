@@ -161,3 +161,28 @@ def test_load_progress_unless_quiet(daemon, tmp):
     st, h, body = api(daemon, "POST", "/images/load?quiet=1", data, {"Content-Type": "application/x-tar"})
     assert b"Loading layer" not in body and b"Loaded image: progress-me:1" in body
     docker(daemon, "rmi", "progress-me:1")
+
+
+def test_import_from_a_url(cli, daemon, tmp):
+    import http.server
+    import threading
+    from registry import busybox_tar, free_port
+    with open(os.path.join(tmp, "rootfs.tar"), "wb") as f:
+        f.write(busybox_tar())
+    port = free_port()
+    handler = lambda *a, **kw: http.server.SimpleHTTPRequestHandler(*a, directory=tmp, **kw)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        tag = f"urlimport-{'w' if 'wharf' in cli.exe else 'd'}:1"
+        p = cli("import", f"http://127.0.0.1:{port}/rootfs.tar", tag)
+        assert p.returncode == 0 and p.stdout.strip().startswith("sha256:"), (p.stdout, p.stderr)
+        assert docker(daemon, "run", "--rm", tag, "echo", "imported").stdout == "imported\n"
+        docker(daemon, "rmi", tag)
+        p = cli("import", f"http://127.0.0.1:{port}/missing.tar", tag)
+        assert p.returncode != 0 and "404" in p.stderr, p.stderr
+        p = cli("import", "http://127.0.0.1:1/nothing.tar", tag)
+        assert p.returncode != 0 and "connection refused" in p.stderr, p.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
