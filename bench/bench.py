@@ -6,6 +6,7 @@ and data root. Runs alternate between the daemons; medians and ratios are report
 Usage: bench/bench.py [--runs N] [--install-docker] [--no-docker]
 """
 import argparse
+import random
 import os
 import shutil
 import signal
@@ -127,11 +128,44 @@ def report(title, med, bar=None):
     print(line, flush=True)
 
 
+def bench_images(targets, runs, base):
+    """Pull of a 3-layer ~200 MB image from a local registry, then save and load of it."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+    from registry import Registry, tar_of
+    reg = Registry()
+    try:
+        rnd = random.Random(7)
+        # Incompressible content, so the transfer is the size it says.
+        layers = [tar_of({f"blob{i}.bin": rnd.randbytes(66 << 20)}) for i in range(3)]
+        reg.push_image("bench/big", "latest", layers)
+        ref = f"{reg.host}/bench/big"
+
+        def pull(t):
+            t.docker("rmi", ref, check=False)
+            t.docker("image", "prune", "-f", check=False)
+            return t.timed("pull", ref)
+        med = alternate(targets, runs, pull)
+        report("docker pull of 3 layers, 200 MB (local registry)", med, 1.0)
+        archive = os.path.join(base, "big.tar")
+        med = alternate(targets, runs, lambda t: t.timed("save", "-o", archive, ref))
+        report("docker save of it", med, 1.0)
+
+        def load(t):
+            t.docker("save", "-o", archive, ref)
+            t.docker("rmi", ref, check=False)
+            return t.timed("load", "-i", archive)
+        med = alternate(targets, runs, load)
+        report("docker load of it", med, 1.0)
+    finally:
+        reg.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--install-docker", action="store_true")
     ap.add_argument("--no-docker", action="store_true")
+    ap.add_argument("--no-images", action="store_true", help="skip the pull and save/load rows")
     args = ap.parse_args()
     sh(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=ROOT, stdout=subprocess.DEVNULL)
     if args.install_docker and not shutil.which("dockerd"):
@@ -176,6 +210,8 @@ def main():
                      "padding padding padding padding padding xxxxxxxx\"; i=$((i+1)); done")
         med = alternate(targets, max(5, args.runs // 2), lambda t: t.timed("logs", "bench-logs"))
         report("docker logs (20 MB)", med, 1.0)
+        if shutil.which("docker-registry") and not args.no_images:
+            bench_images(targets, max(3, args.runs // 4), base)
     finally:
         for t in targets:
             subprocess.run(["docker", "rm", "-f"] + t.docker("ps", "-aq", check=False).stdout.decode().split(),

@@ -70,3 +70,25 @@ def test_push_and_pull_all_tags(cli, daemon, registry):
     for t in ("a", "b"):
         assert docker(daemon, "image", "inspect", f"{repo}:{t}").returncode == 0
     docker(daemon, "rmi", f"{repo}:a", f"{repo}:b")
+
+
+def test_dockerpy_push_pull_save_load(daemon, registry):
+    import docker as dockerpy
+    client = dockerpy.DockerClient(base_url=daemon.host, version="auto")
+    repo = f"{registry.host}/py/img"
+    try:
+        img = client.images.get("busybox")
+        assert img.tag(repo, "v1")
+        out = client.images.push(repo, tag="v1")
+        assert '"Digest"' in out or "digest: sha256:" in out, out
+        client.images.remove(f"{repo}:v1")
+        pulled = client.images.pull(repo, tag="v1")
+        assert pulled.id == img.id
+        data = b"".join(pulled.save(named=True))
+        client.images.remove(f"{repo}:v1")
+        loaded = client.images.load(data)
+        assert [i.id for i in loaded] == [img.id]
+        assert f"{repo}:v1" in client.images.get(img.id).tags
+        client.images.remove(f"{repo}:v1")
+    finally:
+        client.close()
