@@ -158,13 +158,15 @@ class BearerProxy:
     `WWW-Authenticate: Bearer realm=…,service=…,scope=…` challenge, a /token endpoint
     (anonymous, or basic credentials when `users` is given), then proxies to `backend`."""
 
-    def __init__(self, backend, users=None, require_token=True):
+    def __init__(self, backend, users=None, require_token=True, flaky=False):
         import http.server
         import threading
         self.backend = backend
         self.users = users or {}
         self.token_requests = []
         self.requests = []                  # (method, path) of what reached the backend
+        self.ranges = []                    # Range headers seen
+        self.failed = set()                 # paths already failed once (flaky mode)
         proxy = self
         self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"
@@ -186,6 +188,27 @@ class BearerProxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 proxy.requests.append((self.command, self.path))
+                if self.headers.get("Range"):
+                    proxy.ranges.append(self.headers["Range"])
+                if flaky and self.command == "GET" and self.path not in proxy.failed:
+                    proxy.failed.add(self.path)
+                    if "/manifests/" in self.path:
+                        # A registry having a bad moment: 503 once.
+                        self.send_response(503)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    if "/blobs/" in self.path:
+                        # A connection reset half way through the body.
+                        st, h, data = proxy.backend.request("GET", self.path)
+                        if len(data) > 1 << 20:
+                            self.send_response(200)
+                            self.send_header("Content-Length", str(len(data)))
+                            self.end_headers()
+                            self.wfile.write(data[: len(data) // 2])
+                            self.wfile.flush()
+                            self.connection.shutdown(2)
+                            return
                 headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "content-type", "range")}
                 st, h, data = proxy.backend.request(self.command, self.path, data=body, headers=headers)
                 self.send_response(st)

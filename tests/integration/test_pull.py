@@ -160,3 +160,19 @@ def test_kill9_during_a_pull_or_load(fresh_daemon, registry, point, tmp_path):
     p = run(["docker", "pull", ref] if point.startswith("pull") else ["docker", "load", "-i", archive], d)
     assert p.returncode == 0, p.stderr
     assert run(["docker", "run", "--rm", ref, "cat", "/c.txt", "/d.txt"], d).stdout == "crash\nd\n"
+
+
+def test_pull_survives_a_503_and_a_reset_and_resumes_with_range(daemon, registry):
+    from registry import BearerProxy
+    big = tar_of({"big.bin": os.urandom(4 << 20)})
+    registry.push_image("pull/flaky", "latest", [busybox_tar(), big])
+    flaky = BearerProxy(registry, require_token=False, flaky=True)
+    try:
+        ref = f"{flaky.host}/pull/flaky"
+        p = docker(daemon, "pull", ref)
+        assert p.returncode == 0, p.stderr
+        assert any(r.startswith("bytes=") and not r.startswith("bytes=0-") for r in flaky.ranges), flaky.ranges
+        assert docker(daemon, "run", "--rm", ref, "ls", "-l", "/big.bin").returncode == 0
+        docker(daemon, "rmi", ref)
+    finally:
+        flaky.close()

@@ -92,3 +92,19 @@ def test_dockerpy_push_pull_save_load(daemon, registry):
         client.images.remove(f"{repo}:v1")
     finally:
         client.close()
+
+
+def test_push_of_a_large_layer_uses_chunked_upload(daemon, names, registry):
+    n = names("big")
+    docker(daemon, "run", "--name", n, "busybox", "sh", "-c", "head -c 40000000 /dev/urandom > /big.bin", check=True)
+    ref = f"{registry.host}/push/big:1"
+    docker(daemon, "commit", n, ref, check=True)
+    image_id = json.loads(docker(daemon, "image", "inspect", ref).stdout)[0]["Id"]
+    p = docker(daemon, "push", ref)
+    assert p.returncode == 0, p.stderr
+    docker(daemon, "rmi", ref, check=True)
+    p = docker(daemon, "pull", ref)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(docker(daemon, "image", "inspect", ref).stdout)[0]["Id"] == image_id
+    assert docker(daemon, "run", "--rm", ref, "sh", "-c", "wc -c < /big.bin").stdout.strip() == "40000000"
+    docker(daemon, "rmi", ref)
