@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "Archive", dependencies: ["CZlib", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "ImageStore", dependencies: ["OCI", "Archive", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["OCI", "CWharf", "WharfCore"], swiftSettings: strict),
+        // The Dockerfile language: parser, variable substitution, .dockerignore (a leaf).
+        .target(name: "Dockerfile", dependencies: ["WharfCore"], swiftSettings: strict),
         // The OCI distribution client (pull, push, auth); a leaf: it never imports Engine.
         .target(name: "Registry", dependencies: [
             "OCI", "WharfCore",
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "OCI", "Archive"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI"]),
+        .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile", "WharfCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "WharfAPI"]),
         .testTarget(name: "APIServerTests", dependencies: ["APIServer", "Engine", "WharfAPI", "WharfClient"]),
         .testTarget(name: "WharfCLITests", dependencies: ["WharfCLI", "WharfClient", "WharfAPI"]),

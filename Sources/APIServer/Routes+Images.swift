@@ -32,7 +32,7 @@ extension Router {
         }
         if segs.count == 2 && m == "GET" && segs[1] == "json" {
             let filters = try Filters(query: r.query["filters"])
-            out.json(try await images.list(all: r.query.bool("all"), filters: filters))
+            out.json(try await images.list(all: r.query.bool("all"), filters: filters, sharedSize: r.query.bool("shared-size")))
             return true
         }
         guard segs.count >= 2 else { return false }

@@ -118,7 +118,8 @@ public protocol ImageBackend: Sendable {
     func importImage(bodyPath: String, options: ImportOptions) async throws -> String
     /// `docker import URL`: the tar fetched over HTTP(S) first.
     func importImage(url: String, options: ImportOptions) async throws -> String
-    func list(all: Bool, filters: Filters) async throws -> [ImageSummary]
+    /// `sharedSize`: fill SharedSize (bytes of layers other images use too), API ≥ 1.42.
+    func list(all: Bool, filters: Filters, sharedSize: Bool) async throws -> [ImageSummary]
     func inspect(_ name: String) async throws -> ImageInspect
     func tag(_ name: String, repo: String, tag: String?) async throws
     func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem]

@@ -42,7 +42,7 @@ public final class ImageService: ImageBackend {
         return id
     }
 
-    public func list(all: Bool, filters: Filters) async throws -> [ImageSummary] {
+    public func list(all: Bool, filters: Filters, sharedSize: Bool = false) async throws -> [ImageSummary] {
         try filters.validate(allowed: ["dangling", "label", "reference", "before", "since", "until"])
         let recs = try await blocking { [store] in store.list() }
         // before/since name an image; until is a time (or a duration ago).
@@ -69,6 +69,10 @@ public final class ImageService: ImageBackend {
             }
             if !LabelFilter.matches(r.config.config?.labels ?? [:], include: filters["label"], exclude: []) { continue }
             out.append(summary(r))
+        }
+        if sharedSize {
+            let shared = Self.sharedSizes(recs, store)
+            for i in out.indices { out[i].SharedSize = shared[out[i].Id] ?? 0 }
         }
         return out.sorted { $0.Created > $1.Created }
     }
@@ -97,6 +101,17 @@ public final class ImageService: ImageBackend {
             return pc[i] == sc[j] && m(i + 1, j + 1)
         }
         return m(0, 0)
+    }
+
+    /// Per image ID: bytes of its layers that other images use too (Docker's SharedSize).
+    static func sharedSizes(_ records: [ImageRecord], _ store: ImageStore) -> [String: Int64] {
+        var users: [Digest: Int] = [:]
+        for r in records { for c in Set(r.chainIDs) { users[c, default: 0] += 1 } }
+        var out: [String: Int64] = [:]
+        for r in records {
+            out[r.id.string] = Set(r.chainIDs).filter { (users[$0] ?? 0) > 1 }.reduce(0) { $0 + (store.layerSize($1) ?? 0) }
+        }
+        return out
     }
 
     func summary(_ r: ImageRecord) -> ImageSummary {

@@ -80,19 +80,16 @@ public final class SystemService: SystemBackend {
         let (layersSize, imageRows) = try await blocking { [images, containers] () -> (Int64, [ImageSummary]) in
             let records = images.list()
             // A layer's bytes count once; an image's SharedSize is what it shares with others.
-            var users: [String: Int] = [:]
             var sizes: [String: Int64] = [:]
-            for r in records {
-                for c in Set(r.chainIDs.map(\.string)) { users[c, default: 0] += 1 }
-            }
             for r in records {
                 for c in r.chainIDs where sizes[c.string] == nil { sizes[c.string] = images.layerSize(c) ?? 0 }
             }
             let total = sizes.values.reduce(0, +)
+            let shared = ImageService.sharedSizes(records, images)
             let rows = records.map { r -> ImageSummary in
                 var s = ImageSummary(Id: r.id.string, Created: r.created?.seconds ?? 0, Labels: r.config.config?.labels,
                                      RepoDigests: r.repoDigests, RepoTags: r.repoTags, Size: r.size)
-                s.SharedSize = Set(r.chainIDs.map(\.string)).filter { (users[$0] ?? 0) > 1 }.reduce(0) { $0 + (sizes[$1] ?? 0) }
+                s.SharedSize = shared[r.id.string] ?? 0
                 s.Containers = containers.all.filter { $0.record.imageID == r.id.string }.count
                 return s
             }

@@ -101,7 +101,7 @@ final class FakeImages: ImageBackend {
         throw WharfError.internalError("connection reset")
     }
     func importImage(bodyPath: String, options: ImportOptions) async throws -> String { "sha256:" + String(repeating: "b", count: 64) }
-    func list(all: Bool, filters: Filters) async throws -> [ImageSummary] { [] }
+    func list(all: Bool, filters: Filters, sharedSize: Bool) async throws -> [ImageSummary] { [] }
     func inspect(_ name: String) async throws -> ImageInspect { throw WharfError.notFound("No such image: \(name)") }
     func tag(_ name: String, repo: String, tag: String?) async throws {}
     func remove(_ name: String, force: Bool, noPrune: Bool) async throws -> [ImageDeleteItem] { [ImageDeleteItem(Untagged: name)] }
