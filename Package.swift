@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "WharfCore", dependencies: ["CWharf"], swiftSettings: strict),
         .target(name: "WharfAPI", dependencies: ["WharfCore"], swiftSettings: strict),
         .target(name: "WharfClient", dependencies: ["WharfAPI", "CWharf"], swiftSettings: strict),
-        .target(name: "OCI", dependencies: ["WharfCore"], swiftSettings: strict),
+        .target(name: "OCI", dependencies: ["WharfCore", "CWharf"], swiftSettings: strict),
         .target(name: "Archive", dependencies: ["CZlib", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "ImageStore", dependencies: ["OCI", "Archive", "CWharf", "WharfCore"], swiftSettings: strict),
         .target(name: "Runtime", dependencies: ["OCI", "CWharf", "WharfCore"], swiftSettings: strict),

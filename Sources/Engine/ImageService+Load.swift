@@ -100,9 +100,8 @@ extension ImageService {
         do {
             for (i, layer) in image.layers.enumerated() {
                 let path = try inside(layer)
-                let fd = open(path, O_RDONLY | O_CLOEXEC)
-                guard fd >= 0 else { throw WharfError.invalid("invalid archive: \(layer): \(errnoText(errno))") }
-                let info = try store.applyLayer(from: FileDescriptorSource(fd: fd, closeWhenDone: true), parent: parent)
+                guard FS.exists(path) else { throw WharfError.invalid("invalid archive: \(layer): no such file or directory") }
+                let info = try store.applyLayer(blobFile: path, blob: nil, parent: parent)
                 leased.append(info.chainID)
                 guard info.diffID == config.rootfs.diffIDs[i] else {
                     throw WharfError.invalid("invalid archive: layer \(layer) does not match diff ID \(config.rootfs.diffIDs[i].string)")

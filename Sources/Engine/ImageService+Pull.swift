@@ -171,11 +171,8 @@ extension ImageService {
                                          progressDetail: .init(current: manifest.layers[i].size, total: manifest.layers[i].size),
                                          progress: Self.progressBar(manifest.layers[i].size, manifest.layers[i].size)))
                     let p = parent
-                    let info = try await blocking { () -> LayerInfo in
-                        let fd = open(path, O_RDONLY | O_CLOEXEC)
-                        guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", path, errno)) }
-                        return try store.applyLayer(from: FileDescriptorSource(fd: fd, closeWhenDone: true), parent: p)
-                    }
+                    let blob = manifest.layers[i]
+                    let info = try await blocking { try store.applyLayer(blobFile: path, blob: blob, parent: p) }
                     applied.append(info.chainID)
                     guard info.chainID == chains[i] else {
                         throw WharfError.invalid("layer \(manifest.layers[i].digest.string) does not match the image's diff ID \(config.rootfs.diffIDs[i].string)")

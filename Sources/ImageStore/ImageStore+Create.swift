@@ -2,6 +2,9 @@ import Archive
 import FoundationEssentials
 import OCI
 import WharfCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A layer in the store, as `applyLayer` reports it.
 public struct LayerInfo: Sendable, Hashable {
@@ -40,6 +43,39 @@ extension ImageStore {
             let mediaType = layer.compression == .gzip ? MediaTypes.ociLayerGzip : MediaTypes.ociLayer
             return LayerInfo(chainID: meta.chainID, diffID: meta.diffID, parent: meta.parent, size: meta.size,
                              blob: Descriptor(mediaType: mediaType, digest: layer.blob, size: layer.blobSize))
+        }
+    }
+
+    /// As `applyLayer(from:parent:)` for a blob already verified on disk (a pull's download):
+    /// unpacked from the file, then hard-linked into the content store under the lock, so
+    /// the bytes are neither copied nor hashed a second time.
+    /// `blob` nil: the file is hashed as it is read (a loaded archive's layer, whose name is
+    /// not trusted), and its descriptor made from what was read.
+    public func applyLayer(blobFile: String, blob given: Descriptor?, parent: Digest?) throws -> LayerInfo {
+        if let parent {
+            guard state.withLock({ $0.layers[parent] != nil }) else {
+                throw WharfError.notFound("parent layer \(parent.string) is not in the store")
+            }
+        }
+        let fd = open(blobFile, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", blobFile, errno)) }
+        let layer = try unpackLayer(FileDescriptorSource(fd: fd, closeWhenDone: true), keepBlob: false, hashBlob: given == nil)
+        let mediaType = layer.compression == .gzip ? MediaTypes.ociLayerGzip
+            : (layer.compression == .zstd ? MediaTypes.ociLayerZstd : MediaTypes.ociLayer)
+        let blob = given ?? Descriptor(mediaType: mediaType, digest: layer.blob, size: layer.blobSize)
+        var leftover: String? = layer.tempDir
+        defer { if let leftover { try? FS.removeAll(leftover) } }
+        return try state.withLock { s in
+            guard parent == nil || s.layers[parent!] != nil else {
+                throw WharfError.notFound("parent layer \(parent!.string) is not in the store")
+            }
+            if link(blobFile, content.path(blob.digest)) != 0 && errno != EEXIST {
+                throw WharfError.internalError(errnoMessage("link", content.path(blob.digest), errno))
+            }
+            let (meta, rest) = try commitLayer(layer, parent: parent, &s)
+            leftover = rest
+            s.leases[meta.chainID, default: 0] += 1
+            return LayerInfo(chainID: meta.chainID, diffID: meta.diffID, parent: meta.parent, size: meta.size, blob: blob)
         }
     }
 

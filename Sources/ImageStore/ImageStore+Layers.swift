@@ -23,7 +23,7 @@ extension ImageStore {
     /// Streams `source` once: keeps the bytes as received in an ingest file (when `keepBlob`),
     /// hashes them, decompresses, hashes the plain tar (the diff ID) and unpacks it with
     /// overlay whiteouts into `layers/tmp-…/diff`.
-    func unpackLayer(_ source: any ByteSource, keepBlob: Bool) throws -> UnpackedLayer {
+    func unpackLayer(_ source: any ByteSource, keepBlob: Bool, hashBlob: Bool = false) throws -> UnpackedLayer {
         let temp = "\(layersDir)/tmp-\(randomHex(12))"
         var ok = false
         defer { if !ok { try? FS.removeAll(temp) } }
@@ -31,9 +31,11 @@ extension ImageStore {
 
         let ingest = keepBlob ? try content.newIngest() : nil
         var blobSize: Int64 = 0
+        var blobHasher: SHA256Hasher? = hashBlob ? SHA256Hasher() : nil
         let raw = ObservingSource(source) { buf in
             blobSize += Int64(buf.count)
             try ingest?.write(buf)
+            blobHasher?.update(buf)
         }
         let (compression, plain) = try decompressingSource(raw)
         var diffHasher = SHA256Hasher()
@@ -44,7 +46,7 @@ extension ImageStore {
         try hashed.drain()
         try raw.drain()
         let diffID = diffHasher.finalizeDigest()
-        let blob = try ingest?.finish() ?? diffID
+        let blob = try ingest?.finish() ?? blobHasher?.finalizeDigest() ?? diffID
         ok = true
         return UnpackedLayer(tempDir: temp, diffID: diffID, size: size, ingest: ingest, blob: blob,
                              blobSize: blobSize, compression: compression)

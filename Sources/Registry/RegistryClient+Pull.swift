@@ -116,11 +116,15 @@ extension RegistryClient {
             let body = try await r.body.collect(upTo: 1 << 20)
             throw WharfError.internalError("fetching blob \(d.digest.string): \(r.status.code) \(Self.errorText(body))")
         }
+        // The digest covers the whole file: a resumed one hashes what it already has first.
+        var hasher = SHA256Hasher()
+        if resumed { try Self.hashPrefix(path, have, into: &hasher) }
         let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (resumed ? O_APPEND : O_TRUNC), 0o600)
         guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", path, errno)) }
         defer { close(fd) }
         var written: Int64 = resumed ? have : 0
         for try await chunk in r.body {
+            chunk.withUnsafeReadableBytes { hasher.update($0) }
             try chunk.withUnsafeReadableBytes { raw in
                 var off = 0
                 while off < raw.count {
@@ -138,26 +142,26 @@ extension RegistryClient {
         guard written == d.size || d.size <= 0 else {
             throw WharfError.internalError("short read of blob \(d.digest.string): \(written) of \(d.size) bytes")
         }
-        // The digest covers the whole file, resumed part included.
-        guard try Self.fileDigest(path) == d.digest else {
+        guard hasher.finalizeDigest() == d.digest else {
             unlink(path)
             throw WharfError.invalid("digest mismatch for blob \(d.digest.string)")
         }
     }
 
-    static func fileDigest(_ path: String) throws -> Digest {
+    /// Feeds the first `length` bytes of a file to `h`.
+    static func hashPrefix(_ path: String, _ length: Int64, into h: inout SHA256Hasher) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", path, errno)) }
         defer { close(fd) }
-        var h = SHA256Hasher()
         var buf = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        var left = length
+        while left > 0 {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, Int(left))) }
             if n < 0 && errno == EINTR { continue }
             if n < 0 { throw WharfError.internalError(errnoMessage("read", path, errno)) }
             if n == 0 { break }
             buf.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            left -= Int64(n)
         }
-        return h.finalizeDigest()
     }
 }
