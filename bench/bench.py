@@ -166,6 +166,7 @@ def main():
     ap.add_argument("--install-docker", action="store_true")
     ap.add_argument("--no-docker", action="store_true")
     ap.add_argument("--no-images", action="store_true", help="skip the pull and save/load rows")
+    ap.add_argument("--images-only", action="store_true", help="only the pull and save/load rows")
     args = ap.parse_args()
     sh(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=ROOT, stdout=subprocess.DEVNULL)
     if args.install_docker and not shutil.which("dockerd"):
@@ -184,6 +185,9 @@ def main():
             import_busybox(t)
             t.docker("run", "--rm", "busybox", "true")      # warm caches
         time.sleep(1)
+        if args.images_only:
+            bench_images(targets, max(3, args.runs // 4), base)
+            return
         idle = {t.name: tree_rss_mib(t.proc.pid) for t in targets}
         print(f"{'idle daemon RSS (with helpers)':<46}" + "".join(f"{k}: {v:8.1f} MiB  " for k, v in idle.items()))
         med = alternate(targets, args.runs, lambda t: t.timed("run", "--rm", "busybox", "true"))
