@@ -158,6 +158,36 @@ public struct ExecStartOptions: Sendable {
     public init() {}
 }
 
+/// `POST /build` parameters (the classic builder's).
+public struct BuildOptions: Sendable {
+    public var dockerfile = "Dockerfile"
+    public var tags: [String] = []
+    public var quiet = false
+    public var noCache = false
+    public var remove = true
+    public var forceRemove = false
+    public var buildArgs: [String: String?] = [:]
+    public var labels: [String: String] = [:]
+    public var target: String?
+    public var networkMode: String?
+    public var platform: String?
+    public var pull = false
+    public var extraHosts: [String] = []
+    public var shmSize: Int64 = 0
+    public var memory: Int64 = 0
+    public var authHeader: String?
+    public init() {}
+}
+
+public protocol BuildBackend: Sendable {
+    /// Builds from an extracted-later context tar. A Dockerfile error throws before `begin`
+    /// (a 400); afterwards failures come in the stream. Returns the image ID.
+    func build(contextTar: String, options: BuildOptions, begin: @escaping @Sendable () -> Void,
+               output: @escaping @Sendable (JSONMessage) -> Void) async throws -> String
+    /// `POST /build/prune`: forgets the build cache; the IDs it dropped and bytes freed.
+    func pruneCache(all: Bool) async throws -> ([String], Int64)
+}
+
 public protocol VolumeBackend: Sendable {
     func create(_ request: VolumeCreateRequest) async throws -> Volume
     func inspect(_ name: String) async throws -> Volume

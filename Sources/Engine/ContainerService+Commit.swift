@@ -47,4 +47,12 @@ extension ContainerService {
         if let v = c.Volumes, !v.isEmpty { o.volumes = v.mapValues { _ in OCI.EmptyObject() } }
         return o
     }
+
+    /// A stopped container's writable layer as a leased layer on top of `parent` (a build's
+    /// RUN step keeps the diff, and makes the image config itself).
+    public func writableLayer(_ ref: String, parent: Digest?) async throws -> LayerInfo {
+        let c = try lookup(ref)
+        let upper = c.dir + "/rw/upper"
+        return try await blocking { [images] in try images.layer(fromUpper: upper, parent: parent) }
+    }
 }

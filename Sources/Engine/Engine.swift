@@ -9,6 +9,8 @@ public final class Engine: Sendable {
     public let containers: ContainerService
     public let images: ImageService
     public let volumes: VolumeService
+    /// The image store, for the builder (which makes images step by step).
+    public let store: ImageStore
     public let system: SystemService
     public let events: EventBus
     let lock: FileLock
@@ -24,6 +26,7 @@ public final class Engine: Sendable {
         try FS.mkdirAll(config.socketsDir, mode: 0o700)
         self.config = config
         let store = try ImageStore(root: config.dataRoot)
+        self.store = store
         let bus = EventBus()
         events = bus
         let vs = try VolumeService(root: config.dataRoot + "/volumes", events: bus)

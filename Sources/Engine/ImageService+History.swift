@@ -43,6 +43,7 @@ extension ImageService {
         let using = containerUsing
         let candidates = try await blocking { store.list() }.filter { r in
             if danglingOnly && !r.repoTags.isEmpty { return false }
+            if r.hasChildren { return false }     // a build's intermediate image goes with its child
             if using(r.id.string) != nil { return false }
             if let until, let created = r.created, !(created < until) { return false }
             return LabelFilter.matches(r.config.config?.labels ?? [:], include: filters["label"], exclude: filters["label!"])

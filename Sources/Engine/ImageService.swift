@@ -57,9 +57,12 @@ public final class ImageService: ImageBackend {
             if let before, !(created < before) { continue }
             if let since, !(since < created) { continue }
             if let until, !(created < until) { continue }
+            // A build's intermediate images (untagged parents of others) only show with `all`.
+            let intermediate = r.repoTags.isEmpty && r.hasChildren
+            if intermediate && !all { continue }
             if !filters["dangling"].isEmpty {
                 let wantDangling = filters["dangling"].contains { $0 == "true" || $0 == "1" }
-                if wantDangling != r.repoTags.isEmpty { continue }
+                if wantDangling != (r.repoTags.isEmpty && !r.hasChildren) { continue }
             }
             if !filters["reference"].isEmpty {
                 let ok = filters["reference"].contains { pat in

@@ -6,14 +6,14 @@ import Glibc
 /// Turns Docker's `User` ("", "1000", "1000:1000", "app", "app:staff") into ids, reading the
 /// container's own /etc/passwd and /etc/group, as runc's user lookup does. Files that are
 /// symlinks are not followed: they could point out of the container.
-enum UserResolver {
-    struct Resolved: Equatable {
-        var uid: UInt32
-        var gid: UInt32
-        var additionalGids: [UInt32]
+public enum UserResolver {
+    public struct Resolved: Equatable, Sendable {
+        public var uid: UInt32
+        public var gid: UInt32
+        public var additionalGids: [UInt32]
     }
 
-    static func resolve(_ spec: String, rootfs: String) throws -> Resolved {
+    public static func resolve(_ spec: String, rootfs: String) throws -> Resolved {
         if spec.isEmpty { return Resolved(uid: 0, gid: 0, additionalGids: []) }
         let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let userPart = parts[0]

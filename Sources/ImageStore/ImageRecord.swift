@@ -24,6 +24,10 @@ public struct ImageRecord: Sendable, Hashable {
     public var lastTagTime: Timestamp?
     /// When this image entered the store.
     public var addedAt: Timestamp
+    /// The image a build step made this one from (Docker's Parent); nil otherwise.
+    public var parent: Digest?
+    /// Whether another image names this one as its parent (a build's intermediate image).
+    public var hasChildren: Bool
 }
 
 /// One line of `docker rmi`'s answer.
@@ -39,11 +43,16 @@ struct ImageMeta: Codable, Sendable, Hashable {
     var manifest: Digest?
     /// Blobs of the layers as stored (compressed or not), bottom to top.
     var layerBlobs: [Digest]
+    /// Build step images: the image this one was made from, and the step's cache key.
+    var parent: Digest?
+    var buildCacheKey: String?
 
     enum CodingKeys: String, CodingKey {
         case addedAt = "AddedAt"
         case lastTagTime = "LastTagTime"
         case manifest = "Manifest"
         case layerBlobs = "LayerBlobs"
+        case parent = "Parent"
+        case buildCacheKey = "BuildCacheKey"
     }
 }

@@ -9,11 +9,9 @@ extension ImageStore {
     /// `docker commit`: the container's writable layer (its overlay upper directory, with
     /// whiteouts turned back into `.wh.` entries) becomes a new layer on top of `base`,
     /// with `config` (the container's) changed by `changes` as the image's config.
-    public func commit(base: ImageRecord, upperDir: String, config: ContainerConfig, changes: [String],
-                       author: String?, comment: String?, reference: String?) throws -> ImageRecord {
-        var imageConfig = base.config
-        var cc = config
-        try ImageChanges.apply(changes, to: &cc)
+    /// A container's writable layer (its overlay upper dir) as a layer in the store, leased
+    /// as `applyLayer`'s are: the diff a commit or a build's RUN step makes.
+    public func layer(fromUpper upperDir: String, parent: Digest?) throws -> LayerInfo {
         try FS.mkdirAll(root + "/tmp", mode: 0o700)
         let tarPath = root + "/tmp/commit-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tar"
         defer { unlink(tarPath) }
@@ -22,7 +20,15 @@ extension ImageStore {
         try tar.appendTree(upperDir, as: "", options: TreeArchiveOptions(overlayWhiteouts: true))
         try tar.finish()
         try sink.sync()
-        let layer = try applyLayer(from: try FileDescriptorSource(path: tarPath), parent: base.chainIDs.last)
+        return try applyLayer(from: try FileDescriptorSource(path: tarPath), parent: parent)
+    }
+
+    public func commit(base: ImageRecord, upperDir: String, config: ContainerConfig, changes: [String],
+                       author: String?, comment: String?, reference: String?) throws -> ImageRecord {
+        var imageConfig = base.config
+        var cc = config
+        try ImageChanges.apply(changes, to: &cc)
+        let layer = try layer(fromUpper: upperDir, parent: base.chainIDs.last)
         let now = Timestamp.now().rfc3339Nano
         imageConfig.config = cc
         imageConfig.created = now

@@ -98,13 +98,40 @@ extension ImageStore {
     /// Registers an image from its config; every layer of `config.rootfs.diff_ids` must be in
     /// the store already (see `applyLayer`), and their leases pass to the image.
     /// `layerBlobs` describe the layers in the manifest (a pull passes the registry's).
-    public func createImage(config: ImageConfig, layerBlobs: [Descriptor], reference: String? = nil) throws -> ImageRecord {
+    /// `parent` and `cacheKey`: a build step's image, found again by `cachedChild`.
+    public func createImage(config: ImageConfig, layerBlobs: [Descriptor], reference: String? = nil,
+                            parent: Digest? = nil, cacheKey: String? = nil) throws -> ImageRecord {
         let ref = try reference.flatMap { try Self.taggableReference($0, tag: nil) }
         guard layerBlobs.count == config.rootfs.diffIDs.count else {
             throw WharfError.invalid("image has \(config.rootfs.diffIDs.count) layers but \(layerBlobs.count) layer blobs")
         }
         let configBytes = try Self.encode(config)
-        return try createImage(configBytes: configBytes, config: config, layerBlobs: layerBlobs, ref: ref)
+        return try createImage(configBytes: configBytes, config: config, layerBlobs: layerBlobs, ref: ref,
+                               parent: parent, cacheKey: cacheKey)
+    }
+
+    /// The image a build step with `key` made from `parent` before, if it is still here
+    /// with all its layers (Docker's classic build cache: children of the parent image).
+    public func cachedChild(parent: Digest, key: String) -> ImageRecord? {
+        state.withLock { s in
+            guard let (id, img) = s.images.first(where: { $0.value.meta.parent == parent && $0.value.meta.buildCacheKey == key }),
+                  img.chainIDs.allSatisfy({ s.layers[$0] != nil }) else { return nil }
+            return record(id, s)
+        }
+    }
+
+    /// Forgets every build cache key (`POST /build/prune`); returns how many there were.
+    public func dropBuildCache() throws -> Int {
+        try state.withLock { s in
+            var n = 0
+            for (id, var img) in s.images where img.meta.buildCacheKey != nil {
+                img.meta.buildCacheKey = nil
+                try saveMeta(id, img.meta)
+                s.images[id] = img
+                n += 1
+            }
+            return n
+        }
     }
 
     /// As `createImage(config:…)`, keeping `configBytes` exactly (a pulled or loaded config,
@@ -120,7 +147,8 @@ extension ImageStore {
         return try createImage(configBytes: configBytes, config: config, layerBlobs: layerBlobs, ref: ref)
     }
 
-    private func createImage(configBytes: [UInt8], config: ImageConfig, layerBlobs: [Descriptor], ref: Reference?) throws -> ImageRecord {
+    private func createImage(configBytes: [UInt8], config: ImageConfig, layerBlobs: [Descriptor], ref: Reference?,
+                             parent: Digest? = nil, cacheKey: String? = nil) throws -> ImageRecord {
         let id = Digest.sha256(configBytes)
         let chains = OCI.chainIDs(diffIDs: config.rootfs.diffIDs)
         let manifest = Manifest(
@@ -136,7 +164,7 @@ extension ImageStore {
             let manifestDigest = try content.writeIfMissing(manifestBytes)
             if s.images[id] == nil {
                 let meta = ImageMeta(addedAt: now, lastTagTime: ref == nil ? nil : now, manifest: manifestDigest,
-                                     layerBlobs: layerBlobs.map(\.digest))
+                                     layerBlobs: layerBlobs.map(\.digest), parent: parent, buildCacheKey: cacheKey)
                 try saveMeta(id, meta)
                 s.images[id] = StoredImage(config: config, configBytes: configBytes, meta: meta, chainIDs: chains)
             }

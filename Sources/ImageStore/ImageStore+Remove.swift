@@ -16,6 +16,7 @@ extension ImageStore {
         // which may itself be held around calls into this store. If a concurrent tag moved
         // the name meanwhile, ask again for the new image.
         var id = try resolvedID(nameOrID)
+        var removedParent: Digest?
         while true {
             let user = inUseBy(id)
             let outcome: [DeleteResponseItem]? = try state.withLock { s in
@@ -26,10 +27,41 @@ extension ImageStore {
                     id = current
                     return nil
                 }
+                removedParent = s.images[id]?.meta.parent
                 return try remove(nameOrID, id: id, user: user, force: force, trash: &trash, &s)
             }
-            if let outcome { return outcome }
+            if var outcome {
+                if outcome.contains(.deleted(id.string)) { outcome += removeParents(of: removedParent, inUseBy: inUseBy, trash: &trash) }
+                return outcome
+            }
         }
+    }
+
+    /// A deleted image's parents go too while they are untagged, have no other child and no
+    /// container uses them (Docker deletes a build's intermediate images with the result).
+    private func removeParents(of first: Digest?, inUseBy: (Digest) -> String?, trash: inout [String]) -> [DeleteResponseItem] {
+        var items: [DeleteResponseItem] = []
+        var next = first
+        while let p = next {
+            next = nil
+            guard inUseBy(p) == nil else { break }
+            let deleted: [DeleteResponseItem]? = state.withLock { s in
+                guard let img = s.images[p], references(of: p, s).isEmpty,
+                      !s.images.values.contains(where: { $0.meta.parent == p }) else { return nil }
+                s.images.removeValue(forKey: p)
+                unlinkIgnoringErrors(metaPath(p))
+                var out: [DeleteResponseItem] = [.deleted(p.string)]
+                let (removedLayers, dirs) = detachUnusedLayers(img.chainIDs, &s)
+                trash += dirs
+                for chain in removedLayers { out.append(.deleted(chain.string)) }
+                removeUnusedBlobs(of: img, s)
+                next = img.meta.parent
+                return out
+            }
+            guard let deleted else { break }
+            items += deleted
+        }
+        return items
     }
 
     private func resolvedID(_ nameOrID: String) throws -> Digest {

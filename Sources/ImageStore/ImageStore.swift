@@ -137,7 +137,8 @@ public final class ImageStore: Sendable {
         return ImageRecord(id: id, config: img.config, configBytes: img.configBytes, repoTags: tags.sorted(),
                            repoDigests: digests.sorted(), size: size, created: img.config.createdTime,
                            chainIDs: img.chainIDs, manifestDigest: img.meta.manifest,
-                           lastTagTime: img.meta.lastTagTime, addedAt: img.meta.addedAt)
+                           lastTagTime: img.meta.lastTagTime, addedAt: img.meta.addedAt, parent: img.meta.parent,
+                           hasChildren: s.images.values.contains { $0.meta.parent == id })
     }
 
     /// Every image, newest first.
