@@ -44,6 +44,12 @@ let package = Package(
             "WharfAPI", "OCI", "Archive", "ImageStore", "Runtime", "Registry", "CWharf",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // The classic builder: Dockerfile steps over the engine (containers for RUN, layers
+        // written directly for COPY/ADD, one image per step as the cache).
+        .target(name: "Builder", dependencies: [
+            "Dockerfile", "Engine", "ImageStore", "OCI", "Archive", "WharfAPI", "WharfCore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "APIServer", dependencies: [
             "WharfAPI", "Engine",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -52,11 +58,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "WharfCLI", dependencies: [
-            "WharfAPI", "WharfClient", "CWharf", "WharfCore", "Archive",
+            "WharfAPI", "WharfClient", "CWharf", "WharfCore", "Archive", "Dockerfile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "wharfd", dependencies: [
-            "APIServer", "Engine", "WharfAPI", "WharfCore",
+            "APIServer", "Engine", "Builder", "WharfAPI", "WharfCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),

@@ -12,10 +12,12 @@ public final class Router: Sendable {
     let system: any SystemBackend
     let execs: any ExecBackend
     let volumes: any VolumeBackend
+    let builds: (any BuildBackend)?
     let logger: Logger
 
     public init(containers: any ContainerBackend, images: any ImageBackend, system: any SystemBackend,
-                execs: any ExecBackend, volumes: any VolumeBackend, logger: Logger) {
+                execs: any ExecBackend, volumes: any VolumeBackend, builds: (any BuildBackend)? = nil, logger: Logger) {
+        self.builds = builds
         self.containers = containers
         self.images = images
         self.system = system
@@ -99,6 +101,8 @@ public final class Router: Sendable {
             if try await routeExec(r, segs, out, hijacker) { return }
         case (_, "volumes"):
             if try await routeVolumes(r, segs, out) { return }
+        case (_, "build"):
+            if try await routeBuild(r, segs, out) { return }
         default:
             break
         }

@@ -131,7 +131,9 @@ extension Router {
             try await body(begin, progress)
         } catch {
             guard started.flag.withLock({ $0 }) else { throw error }
-            progress(JSONMessage(error: WharfError.from(error).message))
+            var m = JSONMessage(error: (error as? CodedFailure)?.message ?? WharfError.from(error).message)
+            m.errorDetail?.code = (error as? CodedFailure)?.exitCode
+            progress(m)
         }
         out.endStream()
     }

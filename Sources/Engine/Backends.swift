@@ -179,6 +179,13 @@ public struct BuildOptions: Sendable {
     public init() {}
 }
 
+/// A failure reported in a progress stream with a code (a build step's exit code, which
+/// the docker CLI exits with).
+public protocol CodedFailure: Error {
+    var message: String { get }
+    var exitCode: Int { get }
+}
+
 public protocol BuildBackend: Sendable {
     /// Builds from an extracted-later context tar. A Dockerfile error throws before `begin`
     /// (a 400); afterwards failures come in the stream. Returns the image ID.

@@ -25,9 +25,14 @@ extension ImageService {
                                              Size: size, Comment: h.comment ?? ""))
             }
             rows.reverse()
-            if !rows.isEmpty {
-                rows[0].Id = r.id.string
-                rows[0].Tags = r.repoTags.isEmpty ? nil : r.repoTags
+            // Each row of a locally built image is one of its ancestors (a build makes one
+            // image per step): those still here show their ID and tags, as with Docker.
+            var ancestor: ImageRecord? = r
+            for i in rows.indices {
+                guard let a = ancestor else { break }
+                rows[i].Id = a.id.string
+                rows[i].Tags = a.repoTags.isEmpty ? nil : a.repoTags
+                ancestor = a.parent.flatMap { try? store.resolve($0.string) }
             }
             return rows
         }

@@ -120,17 +120,17 @@ extension ImageStore {
         }
     }
 
-    /// Forgets every build cache key (`POST /build/prune`); returns how many there were.
-    public func dropBuildCache() throws -> Int {
+    /// Forgets every build cache key (`POST /build/prune`); returns the images that had one.
+    public func dropBuildCache() throws -> [Digest] {
         try state.withLock { s in
-            var n = 0
+            var dropped: [Digest] = []
             for (id, var img) in s.images where img.meta.buildCacheKey != nil {
                 img.meta.buildCacheKey = nil
                 try saveMeta(id, img.meta)
                 s.images[id] = img
-                n += 1
+                dropped.append(id)
             }
-            return n
+            return dropped.sorted()
         }
     }
 

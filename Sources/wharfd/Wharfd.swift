@@ -1,4 +1,5 @@
 import APIServer
+import Builder
 import ArgumentParser
 import Dispatch
 import Engine
@@ -106,7 +107,8 @@ struct Wharfd: AsyncParsableCommand {
         try AtomicFile.write("\(getpid())\n", to: pidPath)
 
         let router = Router(containers: engine.containers, images: engine.images, system: engine.system,
-                            execs: engine.containers, volumes: engine.volumes, logger: logger)
+                            execs: engine.containers, volumes: engine.volumes,
+                            builds: BuildService(engine: engine, logger: logger), logger: logger)
         let server = HTTPServer(router: router, spoolDirectory: config.tmpDir, logger: logger)
         let channels: [any Channel]
         do {

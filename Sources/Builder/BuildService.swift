@@ -1,0 +1,109 @@
+import Archive
+import Dockerfile
+import Engine
+import FoundationEssentials
+import ImageStore
+import Logging
+import OCI
+import WharfAPI
+import WharfCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `docker build` with the classic builder's behaviour and output: a tar context, a
+/// Dockerfile, one image per step (the build cache is those images, found again by their
+/// parent and the step), RUN steps as real containers, COPY/ADD as layers written
+/// directly, only the stages the target needs.
+public final class BuildService: BuildBackend {
+    let engine: Engine
+    let logger: Logger
+
+    public init(engine: Engine, logger: Logger) {
+        self.engine = engine
+        self.logger = logger
+    }
+
+    var store: ImageStore { engine.store }
+
+    public func build(contextTar: String, options: BuildOptions, begin: @escaping @Sendable () -> Void,
+                      output: @escaping @Sendable (JSONMessage) -> Void) async throws -> String {
+        let work = engine.config.tmpDir + "/build-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let context = work + "/context"
+        try FS.mkdirAll(context, mode: 0o700)
+        defer { try? FS.removeAll(work) }
+        try await Self.extractContext(contextTar, into: context)
+        let dockerfilePath = try resolvePathInRoot(context, options.dockerfile, followLast: true)
+        guard let text = try? FS.readString(dockerfilePath) else {
+            throw WharfError.invalid("Cannot locate specified Dockerfile: \(options.dockerfile)")
+        }
+        let file = try Dockerfile.parse(text)
+        guard !file.stages.isEmpty else { throw WharfError.invalid("the Dockerfile (\(options.dockerfile)) cannot be empty") }
+        let plan = try BuildPlan(file: file, target: options.target)
+        begin()
+        let quiet: @Sendable (JSONMessage) -> Void = { _ in }
+        let run = BuildRun(service: self, file: file, plan: plan, options: options, context: context, work: work,
+                           output: options.quiet ? quiet : output)
+        let id = try await run.execute()
+        if options.quiet { output(JSONMessage(stream: id.string + "\n")) }
+        return id.string
+    }
+
+    public func pruneCache(all: Bool) async throws -> ([String], Int64) {
+        let store = self.store
+        let dropped = try await blocking { try store.dropBuildCache() }
+        return (dropped.map(\.string), 0)
+    }
+
+    /// The context as the client sent it (plain or compressed tar), safely extracted.
+    static func extractContext(_ tar: String, into dir: String) async throws {
+        try await blocking {
+            let fd = open(tar, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", tar, errno)) }
+            let (_, plain) = try decompressingSource(FileDescriptorSource(fd: fd, closeWhenDone: true))
+            var opts = ExtractOptions()
+            opts.preserveOwnership = true
+            _ = try extract(TarReader(plain), into: dir, options: opts)
+        }
+    }
+}
+
+/// A failed step: Docker's message, and the exit code the CLI exits with (RUN's, else 1).
+struct BuildFailure: CodedFailure {
+    var message: String
+    var code: Int
+    var exitCode: Int { code }
+}
+
+/// Which stages a build needs: the target (or the last stage) and what it uses through
+/// `FROM <stage>` and `COPY --from=<stage>`, in file order.
+struct BuildPlan: Sendable {
+    var needed: [Int]
+    var target: Int
+
+    init(file: Dockerfile, target: String?) throws {
+        let stages = file.stages
+        func index(of name: String) -> Int? {
+            if let i = stages.firstIndex(where: { $0.name == name.lowercased() }) { return i }
+            if let n = Int(name), n >= 0, n < stages.count { return n }
+            return nil
+        }
+        if let t = target, !t.isEmpty {
+            guard let i = index(of: t) else { throw WharfError.invalid("failed to reach build target \(t) in Dockerfile") }
+            self.target = i
+        } else {
+            self.target = stages.count - 1
+        }
+        var needed = Set<Int>()
+        var todo = [self.target]
+        while let i = todo.popLast() {
+            guard needed.insert(i).inserted else { continue }
+            if let d = index(of: stages[i].base), d < i { todo.append(d) }
+            for ins in stages[i].instructions {
+                if case .copy(let spec) = ins.command, let from = spec.from, let d = index(of: from), d < i { todo.append(d) }
+                if case .add(let spec) = ins.command, let from = spec.from, let d = index(of: from), d < i { todo.append(d) }
+            }
+        }
+        self.needed = needed.sorted()
+    }
+}
