@@ -12,10 +12,17 @@ extension BuildRun {
     func run(_ spec: RunSpec, original: String, _ state: inout BuildState) async throws {
         var cmd = argv(spec.form, state)
         if !spec.heredocs.isEmpty, case .shell(let line) = spec.form {
-            // The shell reads heredocs itself: hand it the line and the bodies as written.
-            var script = line
-            for h in spec.heredocs {
-                script += "\n" + h.content + (h.content.hasSuffix("\n") || h.content.isEmpty ? "" : "\n") + h.name
+            // `RUN <<EOF` alone runs the body as a script; otherwise the shell reads the
+            // heredocs itself, so it gets the line and the bodies as written.
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            let bare = trimmed.hasPrefix("<<") && !trimmed.contains(" ")
+            var script = bare ? "" : line
+            if bare, let h = spec.heredocs.first {
+                script = h.content
+            } else {
+                for h in spec.heredocs {
+                    script += "\n" + h.content + (h.content.hasSuffix("\n") || h.content.isEmpty ? "" : "\n") + h.name
+                }
             }
             cmd = state.shell + [script]
         }

@@ -30,15 +30,18 @@ struct Build: ParsableCommand {
         guard isDirectoryPath(path) else {
             throw CLIError.message("unable to prepare context: path \"\(path)\" not found")
         }
-        let dockerfile = file ?? "Dockerfile"
-        let dockerfileHost = dockerfile.hasPrefix("/") ? dockerfile : path + "/" + dockerfile
+        // -f is relative to the working directory, as with docker; the default is in PATH.
+        let contextDir = ContainerFlags.absolute(path)
+        let dockerfileHost = file.map(ContainerFlags.absolute) ?? contextDir + "/Dockerfile"
+        let inside = dockerfileHost.hasPrefix(contextDir + "/")
         guard readFile(dockerfileHost) != nil else {
             throw CLIError.message("unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat \(dockerfileHost): no such file or directory")
         }
         // .dockerignore: `<Dockerfile>.dockerignore` beside a named Dockerfile wins.
         let ignoreText = readTextFile(dockerfileHost + ".dockerignore") ?? readTextFile(path + "/.dockerignore") ?? ""
         let ignore = DockerIgnore.parse(ignoreText)
-        let relDockerfile = dockerfile.hasPrefix("/") ? "Dockerfile" : dockerfile
+        // A Dockerfile outside the context travels in the tar under a name of its own.
+        let relDockerfile = inside ? String(dockerfileHost.dropFirst(contextDir.count + 1)) : ".dockerfile.\(getpid())"
         let tarPath = "/tmp/wharf-build-context-\(getpid()).tar"
         defer { unlink(tarPath) }
         let sink = try FileDescriptorSink(path: tarPath, mode: 0o600)
@@ -47,8 +50,8 @@ struct Build: ParsableCommand {
         try tar.appendTree(path, as: "", options: TreeArchiveOptions(include: { rel in
             keep.contains(rel) || !ignore.excludes(rel) || ignore.mayIncludeUnder(rel)
         }))
-        if dockerfile.hasPrefix("/"), let bytes = readFile(dockerfileHost) {
-            try tar.add(TarEntry(path: "Dockerfile", kind: .file, mode: 0o644), contents: bytes)
+        if !inside, let bytes = readFile(dockerfileHost) {
+            try tar.add(TarEntry(path: relDockerfile, kind: .file, mode: 0o644), contents: bytes)
         }
         try tar.finish()
         var st = stat()

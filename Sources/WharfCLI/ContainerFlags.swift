@@ -208,11 +208,12 @@ struct ContainerFlags: ParsableArguments {
         return .init(host: host, container: container, permissions: perms)
     }
 
+    /// `path` made absolute against the working directory, with `.` and `..` resolved.
     static func absolute(_ path: String) -> String {
         var buf = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buf, buf.count) != nil else { return path }
+        guard path.hasPrefix("/") || getcwd(&buf, buf.count) != nil else { return path }
         let cwd = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var parts = cwd.split(separator: "/").map(String.init)
+        var parts = path.hasPrefix("/") ? [] : cwd.split(separator: "/").map(String.init)
         for p in path.split(separator: "/") {
             if p == "." { continue }
             if p == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
