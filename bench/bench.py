@@ -128,6 +128,22 @@ def report(title, med, bar=None):
     print(line, flush=True)
 
 
+def bench_build(targets, runs, base):
+    """DESIGN.md's build: 7 steps over a context of 200 files, without cache and fully cached."""
+    ctx = os.path.join(base, "build-ctx")
+    os.makedirs(os.path.join(ctx, "src"), exist_ok=True)
+    for i in range(200):
+        with open(os.path.join(ctx, "src", f"f{i:03}.txt"), "w") as f:
+            f.write(f"file {i}\n" * 20)
+    with open(os.path.join(ctx, "Dockerfile"), "w") as f:
+        f.write("FROM busybox\nENV A=1\nWORKDIR /app\nCOPY src /app/src\nRUN ls /app/src | wc -l > /count\n"
+                "ARG V=1\nCMD [\"cat\", \"/count\"]\n")
+    med = alternate(targets, runs, lambda t: t.timed("build", "--no-cache", "-q", "-t", "bench-build:1", ctx))
+    report("docker build --no-cache (7 steps, 200 files)", med, 0.5)
+    med = alternate(targets, runs, lambda t: t.timed("build", "-q", "-t", "bench-build:1", ctx))
+    report("the same build, fully cached", med, 0.5)
+
+
 def bench_images(targets, runs, base):
     """Pull of a 3-layer ~200 MB image from a local registry, then save and load of it."""
     sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
@@ -186,6 +202,7 @@ def main():
             t.docker("run", "--rm", "busybox", "true")      # warm caches
         time.sleep(1)
         if args.images_only:
+            bench_build(targets, max(3, args.runs // 4), base)
             bench_images(targets, max(3, args.runs // 4), base)
             return
         idle = {t.name: tree_rss_mib(t.proc.pid) for t in targets}
@@ -214,6 +231,7 @@ def main():
                      "padding padding padding padding padding xxxxxxxx\"; i=$((i+1)); done")
         med = alternate(targets, max(5, args.runs // 2), lambda t: t.timed("logs", "bench-logs"))
         report("docker logs (20 MB)", med, 1.0)
+        bench_build(targets, max(3, args.runs // 4), base)
         if shutil.which("docker-registry") and not args.no_images:
             bench_images(targets, max(3, args.runs // 4), base)
     finally:
