@@ -35,7 +35,7 @@ extension BuildRun {
             let from = try x(fromRaw)
             let record: ImageRecord
             if let i = file.stages.firstIndex(where: { $0.name == from.lowercased() }) ?? Int(from).flatMap({ $0 < file.stages.count ? $0 : nil }),
-               let s = results[i] {
+               let s = try await shared.result(of: i) {
                 guard let id = s.imageID else { throw BuildFailure(message: "stage \(from) made no image", code: 1) }
                 record = try store.resolve(id.string)
             } else {

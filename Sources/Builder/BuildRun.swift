@@ -16,22 +16,37 @@ final class BuildRun: @unchecked Sendable {
     let context: String
     let work: String
     let output: @Sendable (JSONMessage) -> Void
-    var results: [Int: BuildState] = [:]
-    var stepNumber = 0
+    /// Every stage's result, as the stages (running at once where they can) finish.
+    let shared: StageResults
+    var stepNumber: Int
     let totalSteps: Int
     /// ARGs before the first FROM, with --build-arg values: what FROM lines expand with.
     var metaArgs: [String: String] = [:]
 
     init(service: BuildService, file: Dockerfile, plan: BuildPlan, options: BuildOptions, context: String, work: String,
-         output: @escaping @Sendable (JSONMessage) -> Void) {
+         shared: StageResults, firstStep: Int, output: @escaping @Sendable (JSONMessage) -> Void) throws {
         self.service = service
         self.file = file
         self.plan = plan
         self.options = options
         self.context = context
         self.work = work
+        self.shared = shared
+        self.stepNumber = firstStep
         self.output = output
         totalSteps = plan.needed.reduce(0) { $0 + 1 + file.stages[$1].instructions.count } + (options.labels.isEmpty ? 0 : 1)
+        for a in file.metaArgs {
+            if let v = options.buildArgs[a.name] ?? nil {
+                metaArgs[a.name] = v
+            } else if let d = a.defaultValue {
+                metaArgs[a.name] = try ShellWord.expand(d, env: metaArgs, escape: file.escape)
+            }
+        }
+    }
+
+    /// Steps before stage `i` in the build (its FROM is step that + 1).
+    static func firstStep(of i: Int, _ plan: BuildPlan, _ file: Dockerfile) -> Int {
+        plan.needed.filter { $0 < i }.reduce(0) { $0 + 1 + file.stages[$1].instructions.count }
     }
 
     var store: ImageStore { service.store }
@@ -48,27 +63,24 @@ final class BuildRun: @unchecked Sendable {
         if let id = state.imageID { say(" ---> \(id.shortID)\n") }
     }
 
-    func execute() async throws -> Digest {
-        for a in file.metaArgs {
-            if let v = options.buildArgs[a.name] ?? nil {
-                metaArgs[a.name] = v
-            } else if let d = a.defaultValue {
-                metaArgs[a.name] = try ShellWord.expand(d, env: metaArgs, escape: file.escape)
-            }
-        }
-        for i in plan.needed {
-            let stage = file.stages[i]
-            title(stage.original)
-            var state = try await from(stage)
+    /// One stage, from its FROM to its last step.
+    func runStage(_ i: Int) async throws -> BuildState {
+        let stage = file.stages[i]
+        title(stage.original)
+        var state = try await from(stage)
+        showID(state)
+        for ins in stage.instructions {
+            try Task.checkCancellation()
+            title(ins.original)
+            try await step(ins, &state)
             showID(state)
-            for ins in stage.instructions {
-                title(ins.original)
-                try await step(ins, &state)
-                showID(state)
-            }
-            results[i] = state
         }
-        guard var final = results[plan.target] else { throw BuildFailure(message: "no build stage", code: 1) }
+        return state
+    }
+
+    /// After the target stage: the `--label` step, the tags, Docker's closing lines.
+    func finish(_ target: BuildState) async throws -> Digest {
+        var final = target
         if !options.labels.isEmpty {
             let text = "LABEL " + options.labels.keys.sorted().map { "\($0)=\(options.labels[$0]!)" }.joined(separator: " ")
             title(text)
@@ -99,7 +111,7 @@ final class BuildRun: @unchecked Sendable {
     func from(_ stage: Stage) async throws -> BuildState {
         let base = try ShellWord.expand(stage.base, env: metaArgs, escape: file.escape)
         if base.lowercased() == "scratch" { return BuildState.scratch() }
-        if let i = file.stages.firstIndex(where: { $0.name == base.lowercased() }), var s = results[i] {
+        if let i = file.stages.firstIndex(where: { $0.name == base.lowercased() }), var s = try await shared.result(of: i) {
             s.args = [:]
             return s
         }

@@ -6,6 +6,7 @@ import ImageStore
 import Logging
 import OCI
 import WharfAPI
+import Synchronization
 import WharfCore
 #if canImport(Glibc)
 import Glibc
@@ -42,9 +43,34 @@ public final class BuildService: BuildBackend {
         let plan = try BuildPlan(file: file, target: options.target)
         begin()
         let quiet: @Sendable (JSONMessage) -> Void = { _ in }
-        let run = BuildRun(service: self, file: file, plan: plan, options: options, context: context, work: work,
-                           output: options.quiet ? quiet : output)
-        let id = try await run.execute()
+        let printer = OrderedOutput(order: plan.needed, output: options.quiet ? quiet : output)
+        let shared = StageResults()
+        // Independent stages run at once (the classic builder runs them one after another);
+        // each stage's output is held back until the stages before it have printed theirs.
+        for i in plan.needed {
+            let run = try BuildRun(service: self, file: file, plan: plan, options: options, context: context, work: work,
+                                   shared: shared, firstStep: BuildRun.firstStep(of: i, plan, file),
+                                   output: printer.sink(for: i))
+            shared.add(i, Task {
+                defer { printer.finished(i) }
+                return try await run.runStage(i)
+            })
+        }
+        let target: BuildState
+        do {
+            guard let t = try await shared.result(of: plan.target) else { throw BuildFailure(message: "no build stage", code: 1) }
+            target = t
+        } catch {
+            shared.cancelAll()
+            _ = await shared.waitAll()
+            printer.flushAll()
+            throw error
+        }
+        _ = await shared.waitAll()
+        let last = try BuildRun(service: self, file: file, plan: plan, options: options, context: context, work: work,
+                                shared: shared, firstStep: plan.needed.reduce(0) { $0 + 1 + file.stages[$1].instructions.count },
+                                output: options.quiet ? quiet : output)
+        let id = try await last.finish(target)
         if options.quiet { output(JSONMessage(stream: id.string + "\n")) }
         return id.string
     }
@@ -105,5 +131,81 @@ struct BuildPlan: Sendable {
             }
         }
         self.needed = needed.sorted()
+    }
+}
+
+/// The stages' results as they finish; a stage that needs another waits for it.
+final class StageResults: Sendable {
+    private let tasks = Mutex<[Int: Task<BuildState, any Error>]>([:])
+
+    func add(_ i: Int, _ t: Task<BuildState, any Error>) { tasks.withLock { $0[i] = t } }
+
+    func result(of i: Int) async throws -> BuildState? {
+        guard let t = tasks.withLock({ $0[i] }) else { return nil }
+        return try await t.value
+    }
+
+    func cancelAll() { for t in tasks.withLock({ Array($0.values) }) { t.cancel() } }
+
+    /// Waits for every stage to end, whatever the outcome.
+    func waitAll() async -> Int {
+        var n = 0
+        for t in tasks.withLock({ Array($0.values) }) {
+            _ = try? await t.value
+            n += 1
+        }
+        return n
+    }
+}
+
+/// Stage outputs in stage order: the earliest unfinished stage prints live, later ones are
+/// held and printed when their turn comes.
+final class OrderedOutput: Sendable {
+    private struct State {
+        var order: [Int]
+        var live = 0                      // index into order
+        var held: [Int: [JSONMessage]] = [:]
+        var done = Set<Int>()
+    }
+    private let state: Mutex<State>
+    private let output: @Sendable (JSONMessage) -> Void
+
+    init(order: [Int], output: @escaping @Sendable (JSONMessage) -> Void) {
+        state = Mutex(State(order: order))
+        self.output = output
+    }
+
+    // Output happens under the lock, so a stage that just became live cannot overtake
+    // what it had printed while held. The output only queues bytes on the connection.
+    func sink(for stage: Int) -> @Sendable (JSONMessage) -> Void {
+        { [self] m in
+            state.withLock { s in
+                if s.live < s.order.count && s.order[s.live] == stage {
+                    output(m)
+                } else {
+                    s.held[stage, default: []].append(m)
+                }
+            }
+        }
+    }
+
+    func finished(_ stage: Int) {
+        state.withLock { s in
+            s.done.insert(stage)
+            while s.live < s.order.count && s.done.contains(s.order[s.live]) {
+                s.live += 1
+                if s.live < s.order.count {
+                    for m in s.held.removeValue(forKey: s.order[s.live]) ?? [] { output(m) }
+                }
+            }
+        }
+    }
+
+    /// A failed build: whatever is still held, in order.
+    func flushAll() {
+        state.withLock { s in
+            for i in s.order { for m in s.held.removeValue(forKey: i) ?? [] { output(m) } }
+            s.live = s.order.count
+        }
     }
 }

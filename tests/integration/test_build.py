@@ -215,3 +215,26 @@ def test_dockerpy_build(daemon, ctx):
         client.images.remove("pybuilt:1")
     finally:
         client.close()
+
+
+def test_independent_stages_run_in_parallel(daemon, ctx, images):
+    import time
+    path = ctx({"Dockerfile": """FROM busybox AS a
+RUN sleep 2 && echo a > /a
+FROM busybox AS b
+RUN sleep 2 && echo b > /b
+FROM busybox
+COPY --from=a /a /a
+COPY --from=b /b /b
+CMD ["cat", "/a", "/b"]
+"""})
+    images.append("parallel:1")
+    t = time.time()
+    p = docker(daemon, "build", "--no-cache", "-t", "parallel:1", path, timeout=120)
+    took = time.time() - t
+    assert p.returncode == 0, p.stderr
+    assert took < 3.8, took                              # two 2 s stages at once, not one after the other
+    assert docker(daemon, "run", "--rm", "parallel:1").stdout == "a\nb\n"
+    # The output still reads in order.
+    steps = [int(l.split()[1].split("/")[0]) for l in p.stdout.splitlines() if l.startswith("Step ")]
+    assert steps == sorted(steps) and steps == list(range(1, len(steps) + 1)), p.stdout
