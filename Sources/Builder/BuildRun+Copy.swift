@@ -67,13 +67,13 @@ extension BuildRun {
         // Sources: heredocs, or paths and globs inside the root.
         var items: [CopyItem] = []
         var heredocFiles: [(String, [UInt8])] = []
-        if !spec.heredocs.isEmpty {
-            for h in spec.heredocs {
-                let content = h.expand ? try x(h.content) : h.content
-                heredocFiles.append((h.name, Array(content.utf8)))
-            }
-        } else {
-            for raw in spec.sources {
+        for h in spec.heredocs {
+            // Heredoc bodies expand variables but keep their quotes (BuildKit's rule).
+            let content = h.expand ? try ShellWord.expandHeredoc(h.content, env: env) : h.content
+            heredocFiles.append((h.name, Array(content.utf8)))
+        }
+        do {
+            for raw in spec.sources where !spec.heredocs.contains(where: { "<<" + $0.name == raw || "<<-" + $0.name == raw }) {
                 let src = try x(raw)
                 if isAdd && (src.hasPrefix("http://") || src.hasPrefix("https://")) {
                     throw BuildFailure(message: "failed to process \"\(src)\": ADD from a URL needs network access, which this build does not have: download it into the context and COPY it", code: 1)

@@ -217,16 +217,18 @@ struct IgnorePattern: Sendable {
     /// inside it, judged component by component. Errs towards yes.
     func couldMatchWithin(_ dir: [String]) -> Bool {
         guard valid else { return false }
-        if kind != .exact && kind != .glob { return true }
         let parts = text.unicodeScalars.split(separator: "/", omittingEmptySubsequences: false).map { Array($0) }
         for (k, part) in parts.enumerated() {
+            // Past the end of `dir` the pattern goes deeper inside it (or, shorter, it
+            // matched an ancestor or `dir` itself: everything inside is re-included).
             if k >= dir.count { return true }
-            if part.count >= 2 && zip(part, part.dropFirst()).contains(where: { $0 == "*" && $1 == "*" }) { return true }
+            // "**" can stand for any number of components: give up judging.
+            if zip(part, part.dropFirst()).contains(where: { $0 == "*" && $1 == "*" }) { return true }
             let comp = Array(dir[k].unicodeScalars)
-            if kind == .exact {
-                if part != comp { return false }
-            } else {
+            if kind == .glob {
                 guard let (_, toks) = Self.compile(part), Self.match(toks[...], comp) else { return false }
+            } else if part != comp {
+                return false
             }
         }
         return true

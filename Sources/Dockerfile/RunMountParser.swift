@@ -36,7 +36,8 @@ enum RunMountParser {
             }
             switch key {
             case "type":
-                let t = val.lowercased()
+                // A variable is resolved when the step runs; lowercasing it would change it.
+                let t = val.contains("$") ? val : val.lowercased()
                 if !t.contains("$") && !types.contains(t) {
                     throw Failure(Suggest.wrap("unsupported mount type \(goQuote(val))", value: val, options: types, caseSensitive: true))
                 }

@@ -3,8 +3,12 @@ public struct RunSpec: Sendable, Equatable {
     public var form: Form
     /// `--mount=` flags in order.
     public var mounts: [RunMount]
-    /// `--network=` as written (Docker accepts default, none and host); nil when absent.
+    /// `--network=`: default, none or host; nil when absent.
     public var network: String?
+    /// `--security=`: sandbox or insecure; nil when absent.
+    public var security: String?
+    /// `--device=` values as written (may repeat).
+    public var devices: [String]
     /// Here-documents named on the line. With heredocs the form is always `.shell`, and
     /// Docker runs them like this: when the whole command is one heredoc word
     /// (`RUN <<EOF`), the body itself is the script (or, starting with `#!`, a file that
@@ -12,11 +16,14 @@ public struct RunSpec: Sendable, Equatable {
     /// "\n" + content + name, so that it sees the here-documents itself.
     public var heredocs: [Heredoc]
 
-    public init(form: Form, mounts: [RunMount] = [], network: String? = nil, heredocs: [Heredoc] = []) {
+    public init(form: Form, mounts: [RunMount] = [], network: String? = nil, heredocs: [Heredoc] = [],
+                security: String? = nil, devices: [String] = []) {
         self.form = form
         self.mounts = mounts
         self.network = network
         self.heredocs = heredocs
+        self.security = security
+        self.devices = devices
     }
 }
 

@@ -10,6 +10,8 @@ struct ShellLexer {
     var rawEscapes = false
     /// Leave `$name` / `${name…}` of unset variables as written.
     var skipUnsetEnv = false
+    /// Treat quote characters as ordinary ones (for heredoc bodies).
+    var skipProcessQuotes = false
 
     private var chars: [Unicode.Scalar] = []
     private var pos = 0
@@ -114,11 +116,11 @@ struct ShellLexer {
                 let s = processPossibleHeredoc()
                 result.append(contentsOf: s.unicodeScalars)
                 words.addRawString(s)
-            case "'":
+            case "'" where !skipProcessQuotes:
                 let s = try processSingleQuote()
                 result.append(contentsOf: s.unicodeScalars)
                 words.addRawString(s)
-            case "\"":
+            case "\"" where !skipProcessQuotes:
                 let s = try processDoubleQuote()
                 result.append(contentsOf: s.unicodeScalars)
                 words.addRawString(s)

@@ -32,6 +32,20 @@ public enum ShellWord {
         }
     }
 
+    /// Expands the body of a COPY/ADD heredoc whose delimiter was not quoted, as
+    /// BuildKit does: substitutions and the backslash escape work (so `\$` gives `$`, and
+    /// a backslash before any other character is dropped), but quotes are ordinary
+    /// characters and stay. The escape is always the backslash, whatever the directive.
+    public static func expandHeredoc(_ content: String, env: [String: String]) throws -> String {
+        var lexer = ShellLexer(escape: "\\", env: env)
+        lexer.skipProcessQuotes = true
+        do {
+            return try lexer.processWord(content)
+        } catch {
+            throw WharfError.invalid(error.message)
+        }
+    }
+
     private static func scalar(_ c: Character) -> Unicode.Scalar {
         c.unicodeScalars.first ?? "\\"
     }

@@ -36,6 +36,20 @@ import Dockerfile
                 == .run(RunSpec(form: .shell("true"), mounts: [RunMount(type: "bind", options: ["target": "/a,b"])])))
     }
 
+    @Test func runSecurityAndDevices() throws {
+        #expect(try command("RUN --security=insecure --device=/dev/fuse --device=name=gpu make")
+                == .run(RunSpec(form: .shell("make"), security: "insecure", devices: ["/dev/fuse", "name=gpu"])))
+        #expect(parseError("FROM x\nRUN --security=root true\n") == "dockerfile parse error on line 2: security \"root\" is not valid")
+    }
+
+    @Test func mountValuesMayBeVariables() throws {
+        // Docker expands mount fields when the step runs, so a variable type is kept as is.
+        #expect(try command("RUN --mount=type=$MOUNT_TYPE,target=$CACHE_DIR true")
+                == .run(RunSpec(form: .shell("true"), mounts: [RunMount(type: "$MOUNT_TYPE", options: ["target": "$CACHE_DIR"])])))
+        #expect(try command("RUN --mount=TYPE=Cache,Target=/x true")
+                == .run(RunSpec(form: .shell("true"), mounts: [RunMount(type: "cache", options: ["target": "/x"])])))
+    }
+
     @Test func runFlagErrors() {
         #expect(parseError("FROM x\nRUN --mont=type=cache,target=/x true\n") == "dockerfile parse error on line 2: unknown flag: --mont (did you mean mount?)")
         #expect(parseError("FROM x\nRUN --network=bridge true\n") == "dockerfile parse error on line 2: invalid network mode \"bridge\"")
