@@ -158,6 +158,14 @@ extension BuildRun {
 
     /// A source pattern's matches in `root`; a missing plain path is Docker's error.
     func matchSources(_ src: String, root: String, verb: String) throws -> [CopyItem] {
+        // `COPY ../x` climbs out of the context: refused as Docker refuses it.
+        var depth = 0
+        for part in src.split(separator: "/") {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 {
+                throw BuildFailure(message: "\(verb) failed: forbidden path outside the build context: \(src) ()", code: 1)
+            }
+        }
         let rel = cleanAbsolute("/" + src)
         if rel.contains(where: { "*?[".contains($0) }) {
             var out: [CopyItem] = []

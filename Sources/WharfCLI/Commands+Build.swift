@@ -123,3 +123,26 @@ func isDirectoryPath(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
+
+struct BuilderGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "builder", abstract: "Manage builds", subcommands: [BuilderPrune.self])
+}
+
+struct BuilderPrune: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove build cache")
+    @Flag(name: .shortAndLong, help: "Remove all unused build cache, not just dangling ones") var all = false
+    @Flag(name: .shortAndLong, help: "Do not prompt for confirmation") var force = false
+
+    func run() throws {
+        if !force {
+            Output.out("WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ")
+            guard let answer = readLine(), answer.lowercased().hasPrefix("y") else { return }
+        }
+        let client = try CLIContext.client()
+        var q = Query()
+        if all { q.add("all", "1") }
+        let res = try client.json("POST", "/build/prune", query: q)
+        printPruneResult("Deleted build cache objects:", res["CachesDeleted"]?.stringList ?? [], res["SpaceReclaimed"]?.int64 ?? 0)
+    }
+}

@@ -10,7 +10,7 @@ public struct WharfCommand: ParsableCommand {
             Run.self, Create.self, Start.self, PS.self, Logs.self, Stop.self, Kill.self, Restart.self, Remove.self,
             Inspect.self, Wait.self, Attach.self, Exec.self, Images.self, Import.self, Tag.self, RemoveImage.self,
             Version.self, Info.self, Pause.self, Unpause.self, Rename.self, Top.self, ContainerGroup.self,
-            Copy.self, Export.self, Diff.self, Events.self, Stats.self, Update.self, Commit.self, Port.self, VolumeGroup.self, SystemGroup.self, Pull.self, Push.self, Save.self, Load.self, Login.self, Logout.self, ImageGroup.self, History.self, Build.self,
+            Copy.self, Export.self, Diff.self, Events.self, Stats.self, Update.self, Commit.self, Port.self, VolumeGroup.self, SystemGroup.self, Pull.self, Push.self, Save.self, Load.self, Login.self, Logout.self, ImageGroup.self, History.self, Build.self, BuilderGroup.self,
         ]
     )
 

@@ -238,3 +238,26 @@ CMD ["cat", "/a", "/b"]
     # The output still reads in order.
     steps = [int(l.split()[1].split("/")[0]) for l in p.stdout.splitlines() if l.startswith("Step ")]
     assert steps == sorted(steps) and steps == list(range(1, len(steps) + 1)), p.stdout
+
+
+def test_context_escapes_and_cache_mounts(cli, daemon, ctx, images):
+    path = ctx({"Dockerfile": "FROM busybox\nCOPY ../etc/passwd /x\n", "Dockerfile.link": "FROM busybox\nCOPY out /x\n",
+                "Dockerfile.cache": "FROM busybox\nRUN --mount=type=cache,target=/cache "
+                                    "sh -c 'echo run >> /cache/runs; wc -l < /cache/runs > /seen'\n"})
+    p = build(cli, path)
+    assert p.returncode != 0 and "forbidden path outside the build context" in p.stderr + p.stdout, p.stderr
+    os.symlink("/etc/shadow", os.path.join(path, "out"))
+    p = build(cli, path, "-f", os.path.join(path, "Dockerfile.link"))
+    assert p.returncode != 0                                  # the link resolves inside the context, to nothing
+    # A cache mount keeps its content from one build to the next, and is not in the image.
+    tag = f"cachemount-{cli.name}:1"
+    images.append(tag)
+    counts = []
+    for _ in range(2):
+        p = build(cli, path, "-f", os.path.join(path, "Dockerfile.cache"), "--no-cache", "-t", tag)
+        assert p.returncode == 0, p.stdout + p.stderr
+        counts.append(int(docker(daemon, "run", "--rm", tag, "cat", "/seen").stdout))
+        assert docker(daemon, "run", "--rm", tag, "ls", "/cache").stdout == ""
+    assert counts[1] == counts[0] + 1, counts
+    p = cli("builder", "prune", "-f")
+    assert p.returncode == 0 and "Total reclaimed space" in p.stdout
