@@ -51,7 +51,7 @@ extension ContainerService {
             }
             guard go, index.withLock({ $0.byID[c.id] != nil }) else { return }
             do {
-                try await start(c.id)
+                try await start(c.id, byPolicy: true)
                 emit(c, "restart")
             } catch {
                 logger.warning("restart of \(c.id) failed: \(WharfError.from(error).message)")

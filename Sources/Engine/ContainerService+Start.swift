@@ -9,12 +9,20 @@ import Glibc
 
 extension ContainerService {
     public func start(_ ref: String) async throws {
+        try await start(ref, byPolicy: false)
+    }
+
+    /// `byPolicy`: a restart policy's start, which a user's stop in the meantime cancels
+    /// (checked in the same lock section that marks the start, so a stop either comes
+    /// before and cancels it, or after and waits for it, then stops the container).
+    func start(_ ref: String, byPolicy: Bool) async throws {
         let c = try lookup(ref)
         // The previous run's exit may still be releasing the rootfs.
         await c.waitExitProcessed()
         let proceed = try c.live.withLock { l -> Bool in
             if l.removing { throw WharfError.conflict("container is marked for removal and cannot be started") }
             if l.state.status == .running || l.starting || l.resumingStart { return false }
+            if byPolicy && l.state.manuallyStopped == true { return false }
             l.starting = true
             return true
         }

@@ -8,12 +8,14 @@ import Glibc
 extension ContainerService {
     public func stop(_ ref: String, signal: String?, timeout: Int?) async throws {
         let c = try lookup(ref)
+        // A start in flight (a restart policy's, say) finishes first; then it is stopped.
+        while c.live.withLock({ $0.starting }) { try await Task.sleep(nanoseconds: 2_000_000) }
         let wasRestarting = c.live.withLock { l -> Bool in
             l.state.manuallyStopped = true
             defer { l.restarting = false }
             return l.restarting
         }
-        if wasRestarting {
+        if wasRestarting && !c.isRunning {
             c.persistInBackground()
             return
         }
