@@ -11,6 +11,9 @@ public final class HijackedStream: Sendable {
         var closed = false
         var inputHandler: (@Sendable (HijackEvent) -> Void)?
         var pending: [HijackEvent] = []
+        /// Events held before the handler was installed are being handed over: newer ones
+        /// queue behind them, so stdin never overtakes itself or the half-close.
+        var replaying = false
     }
 
     public enum HijackEvent: Sendable {
@@ -27,19 +30,26 @@ public final class HijackedStream: Sendable {
 
     /// Installs the input handler; events that arrived before are replayed first.
     public func onInput(_ handler: @escaping @Sendable (HijackEvent) -> Void) {
-        let pending = state.withLock { s -> [HijackEvent] in
+        var batch = state.withLock { s -> [HijackEvent] in
             s.inputHandler = handler
-            let p = s.pending
-            s.pending = []
-            return p
+            s.replaying = !s.pending.isEmpty
+            defer { s.pending = [] }
+            return s.pending
         }
-        for e in pending { handler(e) }
+        while !batch.isEmpty {
+            for e in batch { handler(e) }
+            batch = state.withLock { s -> [HijackEvent] in
+                if s.pending.isEmpty { s.replaying = false }
+                defer { s.pending = [] }
+                return s.pending
+            }
+        }
     }
 
     func deliver(_ event: HijackEvent) {
         let handler = state.withLock { s -> (@Sendable (HijackEvent) -> Void)? in
             if case .closed = event { s.closed = true }
-            if let h = s.inputHandler { return h }
+            if let h = s.inputHandler, !s.replaying { return h }
             s.pending.append(event)
             return nil
         }

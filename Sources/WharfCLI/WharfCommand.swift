@@ -70,6 +70,7 @@ public enum WharfMain {
                 break
             }
         }
+        args = ManagementAliases.rewrite(args)
         args = normalizeBooleans(args)
         if let help = helpText(for: args) {
             Output.out(help)

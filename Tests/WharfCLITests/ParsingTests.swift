@@ -66,6 +66,14 @@ import WharfClient
         #expect(throws: CLIError.self) { try ContainerFlags.parseDevice("a:b:c:d") }
     }
 
+    @Test func managementCommands() {
+        #expect(ManagementAliases.rewrite(["container", "ls", "-a"]) == ["ps", "-a"])
+        #expect(ManagementAliases.rewrite(["image", "rm", "x"]) == ["rmi", "x"])
+        #expect(ManagementAliases.rewrite(["container", "inspect", "c"]) == ["inspect", "--type", "container", "c"])
+        #expect(ManagementAliases.rewrite(["volume", "ls"]) == ["volume", "ls"])
+        #expect(ManagementAliases.rewrite(["ps"]) == ["ps"])
+    }
+
     @Test func detachKeys() throws {
         #expect(try DetachKeys.parse(nil) == [16, 17])
         #expect(try DetachKeys.parse("ctrl-a,x") == [1, 120])

@@ -154,3 +154,14 @@ def test_detach_keys(daemon, names):
                            daemon.env(), b"\x18x", timeout=10)
     assert code == 0                              # docker run leaves quietly
     assert json.loads(run(["docker", "inspect", m], daemon).stdout)[0]["State"]["Running"] is True
+
+
+def test_management_commands(daemon, names):
+    from conftest import wharf_bin
+    n = names("mgmt")
+    run(["docker", "run", "-d", "--name", n, "busybox", "sleep", "100"], daemon, check=True)
+    w = lambda *a: run([wharf_bin("wharf"), *a], daemon)
+    assert n in w("container", "ls", "--format", "{{.Names}}").stdout.split()
+    assert "busybox" in w("image", "ls", "--format", "{{.Repository}}").stdout.split()
+    assert json.loads(w("container", "inspect", n).stdout)[0]["Name"] == "/" + n
+    assert w("container", "rm", "-f", n).returncode == 0
