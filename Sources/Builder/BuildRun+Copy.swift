@@ -57,6 +57,32 @@ extension BuildRun {
         if !dest.hasPrefix("/") { dest = (state.runConfig.workingDir ?? "/").joinedPath(dest) }
         dest = cleanAbsolute(dest)
 
+        // From the context, the cache key comes from the archive's index: a hit needs no
+        // file on disk at all.
+        var indexKey: String?
+        if spec.from == nil, spec.heredocs.isEmpty, let archive {
+            let sources = try spec.sources.map(x)
+            for src in sources {
+                var depth = 0
+                for part in src.split(separator: "/") {
+                    if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+                    if depth < 0 { throw BuildFailure(message: "\(verb) failed: forbidden path outside the build context: \(src) ()", code: 1) }
+                }
+            }
+            if let d = archive.sourcesDigest(sources) {
+                indexKey = Self.cacheKey(verb, "index", d, dest, String(destIsDirSyntax), spec.chown ?? "", spec.chmod ?? "")
+                if let hit = cached(state, key: indexKey!) {
+                    say(" ---> Using cache\n")
+                    var h = hit
+                    h.args = state.args
+                    h.cmdSetInStage = state.cmdSetInStage
+                    state = h
+                    return
+                }
+            }
+        }
+        if spec.from == nil { try archive?.ensureExtracted() }
+
         let lookup = try LayerLookup(store: store, image: state.imageID)
         let owner = try spec.chown.map { try resolveOwner(try x($0), lookup) }
         let mode = try spec.chmod.map { c -> UInt32 in
@@ -92,8 +118,8 @@ extension BuildRun {
         for item in items { try hashTree(item.host, name: item.name, into: &hasher) }
         for (name, bytes) in heredocFiles { hasher.update(Array(name.utf8)); hasher.update(bytes) }
         let contentHash = hasher.finalizeDigest().encoded
-        let key = Self.cacheKey(verb, contentHash)
-        if let hit = cached(state, key: key) {
+        let key = indexKey ?? Self.cacheKey(verb, contentHash)
+        if indexKey == nil, let hit = cached(state, key: key) {
             say(" ---> Using cache\n")
             var h = hit
             h.args = state.args

@@ -119,6 +119,7 @@ extension BuildRun {
             case "tmpfs":
                 return Mount(Type: "tmpfs", Target: target)
             case "bind":
+                try archive?.ensureExtracted()
                 if m.options["from"] != nil {
                     throw BuildFailure(message: "RUN --mount=type=bind,from=… is not supported yet", code: 1)
                 }

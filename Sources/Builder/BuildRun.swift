@@ -20,6 +20,8 @@ final class BuildRun: @unchecked Sendable {
     let shared: StageResults
     var stepNumber: Int
     let totalSteps: Int
+    /// The context, indexed; extracted when a step needs its files.
+    var archive: ContextArchive?
     /// ARGs before the first FROM, with --build-arg values: what FROM lines expand with.
     var metaArgs: [String: String] = [:]
 

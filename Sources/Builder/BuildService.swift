@@ -33,10 +33,21 @@ public final class BuildService: BuildBackend {
         let context = work + "/context"
         try FS.mkdirAll(context, mode: 0o700)
         defer { try? FS.removeAll(work) }
-        try await Self.extractContext(contextTar, into: context)
-        let dockerfilePath = try resolvePathInRoot(context, options.dockerfile, followLast: true)
-        guard let text = try? FS.readString(dockerfilePath) else {
-            throw WharfError.invalid("Cannot locate specified Dockerfile: \(options.dockerfile)")
+        let name = ContextArchive.clean(options.dockerfile)
+        let archive = try await blocking {
+            try ContextArchive(tarPath: contextTar, dir: context, keep: [name, name + ".dockerignore"])
+        }
+        var text: String
+        if let bytes = archive.files[name] {
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            // A Dockerfile reached through a link: read it from the extracted context.
+            try await blocking { try archive.ensureExtracted() }
+            let path = try resolvePathInRoot(context, options.dockerfile, followLast: true)
+            guard let t = try? FS.readString(path) else {
+                throw WharfError.invalid("Cannot locate specified Dockerfile: \(options.dockerfile)")
+            }
+            text = t
         }
         let file = try Dockerfile.parse(text)
         guard !file.stages.isEmpty else { throw WharfError.invalid("the Dockerfile (\(options.dockerfile)) cannot be empty") }
@@ -51,6 +62,7 @@ public final class BuildService: BuildBackend {
             let run = try BuildRun(service: self, file: file, plan: plan, options: options, context: context, work: work,
                                    shared: shared, firstStep: BuildRun.firstStep(of: i, plan, file),
                                    output: printer.sink(for: i))
+            run.archive = archive
             shared.add(i, Task {
                 defer { printer.finished(i) }
                 return try await run.runStage(i)
@@ -81,17 +93,6 @@ public final class BuildService: BuildBackend {
         return (dropped.map(\.string), 0)
     }
 
-    /// The context as the client sent it (plain or compressed tar), safely extracted.
-    static func extractContext(_ tar: String, into dir: String) async throws {
-        try await blocking {
-            let fd = open(tar, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", tar, errno)) }
-            let (_, plain) = try decompressingSource(FileDescriptorSource(fd: fd, closeWhenDone: true))
-            var opts = ExtractOptions()
-            opts.preserveOwnership = true
-            _ = try extract(TarReader(plain), into: dir, options: opts)
-        }
-    }
 }
 
 /// A failed step: Docker's message, and the exit code the CLI exits with (RUN's, else 1).
