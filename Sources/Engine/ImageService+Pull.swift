@@ -86,8 +86,14 @@ extension ImageService {
             try await fetchAndApply(manifest: manifest, config: config, client: client, progress: progress)
         }
         let tagRef = ref.tag != nil ? ref.fullString : nil
+        // A layer that was already here keeps the blob it came with: the registry's was not
+        // fetched, and save and push need a blob this store has.
+        let chains = OCI.chainIDs(diffIDs: config.rootfs.diffIDs)
+        let blobs = manifest.layers.enumerated().map { i, d in
+            store.blobPath(d.digest) != nil ? d : (store.layerBlob(chains[i]) ?? d)
+        }
         try await blocking {
-            _ = try store.createImage(configBytes: configBytes, layerBlobs: manifest.layers, reference: tagRef)
+            _ = try store.createImage(configBytes: configBytes, layerBlobs: blobs, reference: tagRef)
             try store.addDigestReference("\(ref.name)@\(top.digest.string)", to: id)
         }
         progress(JSONMessage(status: "Digest: \(top.digest.string)"))

@@ -38,8 +38,17 @@ extension ImageService {
         guard let image = store.image(forReference: ref.fullString) else {
             throw WharfError.notFound("An image does not exist locally with the tag: \(ref.nameOnly.familiarString)")
         }
-        guard let manifest = try store.manifest(for: image) else {
+        guard var manifest = try store.manifest(for: image) else {
             throw WharfError.internalError("image \(image.id.string) has no manifest to push")
+        }
+        // A layer whose manifest blob this store never fetched goes up as the blob it has;
+        // the manifest then names that one (and is encoded anew).
+        var substituted = false
+        for (i, l) in manifest.layers.enumerated() where store.blobPath(l.digest) == nil {
+            if let own = store.layerBlob(image.chainIDs[i]) {
+                manifest.layers[i] = own
+                substituted = true
+            }
         }
         let client = registryClient(for: ref, authHeader: authHeader, push: true)
         begin()
@@ -84,7 +93,7 @@ extension ImageService {
         }
         let manifestBytes = try JSONEncoder.sortedWithoutEscapingSlashes(manifest)
         let stored = image.manifestDigest.flatMap { store.blobPath($0) }.flatMap { try? FS.readFile($0) }
-        let bytes = stored ?? manifestBytes
+        let bytes = substituted ? manifestBytes : (stored ?? manifestBytes)
         let digest = Digest.sha256(bytes)
         let tagName = ref.tag ?? "latest"
         try await client.putManifest(bytes, mediaType: manifest.mediaType ?? MediaTypes.ociManifest, tag: tagName)

@@ -31,7 +31,6 @@ extension ImageService {
         try FS.mkdirAll(work, mode: 0o700)
         defer { try? FS.removeAll(work) }
         let sink = begin()
-        defer { sink.finish() }
         try await blocking {
             let tar = TarWriter(StreamByteSink(sink: sink))
             let now = Timestamp(seconds: 0, nanoseconds: 0)
@@ -59,7 +58,8 @@ extension ImageService {
                     let plain = work + "/" + diffID.encoded
                     if !written.contains(name) {
                         // The stored blob may be compressed; the archive holds the plain tar.
-                        guard let path = store.blobPath(blob.digest) else {
+                        let chain = OCI.chainIDs(diffIDs: Array(diffIDs.prefix(layers.count + 1))).last!
+                        guard let path = store.blobPath(blob.digest) ?? store.layerBlob(chain).flatMap({ store.blobPath($0.digest) }) else {
                             throw WharfError.notFound("layer blob \(blob.digest.string) of \(r.id.string) is missing")
                         }
                         let size = try Self.decompress(path, to: plain)
@@ -113,6 +113,9 @@ extension ImageService {
             try tar.finish()
             sink.flush()
         }
+        // Only a complete archive ends cleanly; on an error the transport drops the
+        // connection, so the client cannot take a truncated tar for a whole one.
+        sink.finish()
     }
 
     /// Writes the plain tar of a (possibly compressed) blob; returns its size.

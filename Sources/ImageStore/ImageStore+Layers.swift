@@ -60,7 +60,10 @@ extension ImageStore {
             return (existing, u.tempDir)
         }
         let link = String(randomHex(13).uppercased())
-        let meta = LayerMeta(chainID: chain, diffID: u.diffID, parent: parent, size: u.size, link: link)
+        let mediaType = u.compression == .gzip ? MediaTypes.ociLayerGzip
+            : (u.compression == .zstd ? MediaTypes.ociLayerZstd : MediaTypes.ociLayer)
+        let meta = LayerMeta(chainID: chain, diffID: u.diffID, parent: parent, size: u.size, link: link,
+                             blob: Descriptor(mediaType: mediaType, digest: u.blob, size: u.blobSize))
         try AtomicFile.write(try Self.encode(meta), to: u.tempDir + "/meta.json")
         let dest = layerDir(chain)
         if FS.exists(dest) { try FS.removeAll(dest) }  // a stale directory without index entry

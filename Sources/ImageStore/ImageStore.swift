@@ -154,6 +154,13 @@ public final class ImageStore: Sendable {
     }
 
     /// Unpacked size of one layer, nil if it is not in the store.
+    /// The blob this store holds for a layer (the one it was unpacked from), if it still has
+    /// it: what save and push use when an image's manifest names a blob fetched elsewhere.
+    public func layerBlob(_ chainID: Digest) -> Descriptor? {
+        guard let b = state.withLock({ $0.layers[chainID]?.blob }), content.exists(b.digest) else { return nil }
+        return b
+    }
+
     public func hasLayer(_ chainID: Digest) -> Bool {
         state.withLock { $0.layers[chainID] != nil }
     }

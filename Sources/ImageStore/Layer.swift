@@ -10,6 +10,8 @@ struct LayerMeta: Codable, Sendable, Hashable {
     /// Short name under `layers/l/`, a symlink to `../<chainID hex>/diff`, which keeps overlay
     /// mount options under the page-size limit (Docker's overlay2 does the same).
     var link: String
+    /// The blob the layer was unpacked from, as received (nil in metadata from before).
+    var blob: Descriptor?
 
     enum CodingKeys: String, CodingKey {
         case chainID = "ChainID"
@@ -17,5 +19,6 @@ struct LayerMeta: Codable, Sendable, Hashable {
         case parent = "Parent"
         case size = "Size"
         case link = "Link"
+        case blob = "Blob"
     }
 }

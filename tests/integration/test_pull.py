@@ -176,3 +176,20 @@ def test_pull_survives_a_503_and_a_reset_and_resumes_with_range(daemon, registry
         docker(daemon, "rmi", ref)
     finally:
         flaky.close()
+
+
+def test_pulled_image_with_a_layer_already_here_saves_and_pushes(daemon, registry, tmp_path):
+    # The first layer is the session's busybox (imported, so stored as another blob): the
+    # pull does not fetch it, and save and push use the blob this daemon has.
+    registry.push_image("pull/shared", "latest", [busybox_tar(), tar_of({"s.txt": b"s\n"})])
+    ref = f"{registry.host}/pull/shared"
+    p = docker(daemon, "pull", ref)
+    assert p.returncode == 0 and "Already exists" in p.stdout, p.stdout
+    archive = str(tmp_path / "s.tar")
+    assert docker(daemon, "save", "-o", archive, ref).returncode == 0
+    assert os.path.getsize(archive) > 1_000_000
+    other = f"{registry.host}/pull/shared-copy:1"
+    docker(daemon, "tag", ref, other, check=True)
+    p = docker(daemon, "push", other)
+    assert p.returncode == 0, p.stderr
+    docker(daemon, "rmi", ref, other)
