@@ -179,9 +179,14 @@ def test_pull_survives_a_503_and_a_reset_and_resumes_with_range(daemon, registry
 
 
 def test_pulled_image_with_a_layer_already_here_saves_and_pushes(daemon, registry, tmp_path):
-    # The first layer is the session's busybox (imported, so stored as another blob): the
-    # pull does not fetch it, and save and push use the blob this daemon has.
-    registry.push_image("pull/shared", "latest", [busybox_tar(), tar_of({"s.txt": b"s\n"})])
+    # The first layer is here already (imported, so stored as another blob than the
+    # registry's gzip one): the pull does not fetch it, and save and push use the blob this
+    # daemon has.
+    base = busybox_tar()
+    import subprocess
+    subprocess.run(["docker", "import", "-", "shared-base:1"], input=base, env=daemon.env(), check=True,
+                   stdout=subprocess.DEVNULL)
+    registry.push_image("pull/shared", "latest", [base, tar_of({"s.txt": b"s\n"})])
     ref = f"{registry.host}/pull/shared"
     p = docker(daemon, "pull", ref)
     assert p.returncode == 0 and "Already exists" in p.stdout, p.stdout
@@ -192,4 +197,4 @@ def test_pulled_image_with_a_layer_already_here_saves_and_pushes(daemon, registr
     docker(daemon, "tag", ref, other, check=True)
     p = docker(daemon, "push", other)
     assert p.returncode == 0, p.stderr
-    docker(daemon, "rmi", ref, other)
+    docker(daemon, "rmi", ref, other, "shared-base:1")
