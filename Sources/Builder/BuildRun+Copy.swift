@@ -72,11 +72,7 @@ extension BuildRun {
             if let d = archive.sourcesDigest(sources) {
                 indexKey = Self.cacheKey(verb, "index", d, dest, String(destIsDirSyntax), spec.chown ?? "", spec.chmod ?? "")
                 if let hit = cached(state, key: indexKey!) {
-                    say(" ---> Using cache\n")
-                    var h = hit
-                    h.args = state.args
-                    h.cmdSetInStage = state.cmdSetInStage
-                    state = h
+                    useCache(hit, &state)
                     return
                 }
             }
@@ -120,11 +116,7 @@ extension BuildRun {
         let contentHash = hasher.finalizeDigest().encoded
         let key = indexKey ?? Self.cacheKey(verb, contentHash)
         if indexKey == nil, let hit = cached(state, key: key) {
-            say(" ---> Using cache\n")
-            var h = hit
-            h.args = state.args
-            h.cmdSetInStage = state.cmdSetInStage
-            state = h
+            useCache(hit, &state)
             return
         }
 

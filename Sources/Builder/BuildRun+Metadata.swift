@@ -89,11 +89,8 @@ extension BuildRun {
         let createdBy = "/bin/sh -c #(nop)  " + original
         let key = Self.cacheKey(original, String(describing: command), s.args.keys.sorted().map { "\($0)=\(s.args[$0]!)" }.joined(separator: " "))
         if let hit = cached(s, key: key) {
-            say(" ---> Using cache\n")
-            var h = hit
-            h.args = s.args
-            h.cmdSetInStage = s.cmdSetInStage
-            state = h
+            useCache(hit, &s)
+            state = s
             return
         }
         try commit(&s, createdBy: createdBy, layer: nil, cacheKey: key)

@@ -31,11 +31,7 @@ extension BuildRun {
         let key = Self.cacheKey("RUN", cmd.joined(separator: "\u{0}"), argText.joined(separator: "\u{0}"),
                                 spec.mounts.map { "\($0.type) \($0.options.sorted { $0.key < $1.key })" }.joined(separator: ";"))
         if let hit = cached(state, key: key) {
-            say(" ---> Using cache\n")
-            var h = hit
-            h.args = state.args
-            h.cmdSetInStage = state.cmdSetInStage
-            state = h
+            useCache(hit, &state)
             return
         }
         guard let image = state.imageID else {

@@ -182,6 +182,16 @@ final class BuildRun: @unchecked Sendable {
         return s
     }
 
+    /// A cache hit: Docker's line, and the state moves onto the cached image (the stage's
+    /// ARGs and CMD bookkeeping stay).
+    func useCache(_ hit: BuildState, _ state: inout BuildState) {
+        say(" ---> Using cache\n")
+        var h = hit
+        h.args = state.args
+        h.cmdSetInStage = state.cmdSetInStage
+        state = h
+    }
+
     static func cacheKey(_ parts: String...) -> String {
         Digest.sha256(Array(parts.joined(separator: "\n").utf8)).encoded
     }

@@ -32,17 +32,7 @@ extension ImageService {
         guard fd >= 0 else { throw WharfError.internalError(errnoMessage("open", path, errno)) }
         do {
             for try await chunk in resp.body {
-                try chunk.withUnsafeReadableBytes { raw in
-                    var off = 0
-                    while off < raw.count {
-                        let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                        if n < 0 {
-                            if errno == EINTR { continue }
-                            throw WharfError.internalError(errnoMessage("write", path, errno))
-                        }
-                        off += n
-                    }
-                }
+                try chunk.withUnsafeReadableBytes { try FS.writeAll(fd, $0, path: path) }
             }
             close(fd)
         } catch {

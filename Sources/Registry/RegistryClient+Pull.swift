@@ -125,17 +125,7 @@ extension RegistryClient {
         var written: Int64 = resumed ? have : 0
         for try await chunk in r.body {
             chunk.withUnsafeReadableBytes { hasher.update($0) }
-            try chunk.withUnsafeReadableBytes { raw in
-                var off = 0
-                while off < raw.count {
-                    let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw WharfError.internalError(errnoMessage("write", path, errno))
-                    }
-                    off += n
-                }
-            }
+            try chunk.withUnsafeReadableBytes { try FS.writeAll(fd, $0, path: path) }
             written += Int64(chunk.readableBytes)
             progress(written)
         }

@@ -93,7 +93,7 @@ enum StatsRow {
             "Container": .string(container),
             "ID": .string(noTrunc ? id : String(id.prefix(12))),
             "MemPerc": .string(pct(memPerc)),
-            "MemUsage": .string(binarySize(mem) + " / " + binarySize(limit)),
+            "MemUsage": .string(HumanUnits.binarySize(mem) + " / " + HumanUnits.binarySize(limit)),
             "Name": .string(name.isEmpty ? "--" : name),
             "NetIO": .string(pair(rx, tx)),
             "PIDs": .string(String(Int64(number(s["pids_stats"]?["current"])))),
@@ -128,17 +128,6 @@ enum StatsRow {
         return 0
     }
 
-    /// go-units `BytesSize`: binary units, `%.4g`.
-    static func binarySize(_ v: Double) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-        var x = v
-        var i = 0
-        while x >= 1024 && i < units.count - 1 {
-            x /= 1024
-            i += 1
-        }
-        return HumanUnits.formatG(x, precision: 4) + units[i]
-    }
 
     /// Go's `%.Nf`.
     static func formatFixed(_ v: Double, _ digits: Int) -> String {

@@ -155,7 +155,7 @@ struct Info: ParsableCommand {
         out.line(" OSType: \(s("OSType"))")
         out.line(" Architecture: \(s("Architecture"))")
         out.line(" CPUs: \(s("NCPU"))")
-        out.line(" Total Memory: \(Info.binarySize(Double(i["MemTotal"]?.int64 ?? 0)))")
+        out.line(" Total Memory: \(HumanUnits.binarySize(Double(i["MemTotal"]?.int64 ?? 0)))")
         out.line(" Name: \(s("Name"))")
         out.line(" ID: \(s("ID"))")
         out.line(" Docker Root Dir: \(s("DockerRootDir"))")
@@ -171,15 +171,4 @@ struct Info: ParsableCommand {
         for w in i["Warnings"]?.stringList ?? [] { Output.errLine(w) }
     }
 
-    /// go-units `BytesSize`: binary units, 4 significant digits ("7.641GiB").
-    static func binarySize(_ v: Double) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
-        var x = v
-        var i = 0
-        while x >= 1024 && i < units.count - 1 {
-            x /= 1024
-            i += 1
-        }
-        return HumanUnits.formatG(x, precision: 4) + units[i]
-    }
 }

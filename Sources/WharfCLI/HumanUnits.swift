@@ -23,6 +23,18 @@ public enum HumanUnits {
     /// `units.HumanSize`: precision 4.
     public static func size(_ bytes: Int64) -> String { size(Double(bytes), precision: 4) }
 
+    /// go-units `BytesSize`: binary units, 4 significant digits ("7.641GiB").
+    public static func binarySize(_ v: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+        var x = v
+        var i = 0
+        while x >= 1024 && i < units.count - 1 {
+            x /= 1024
+            i += 1
+        }
+        return formatG(x, precision: 4) + units[i]
+    }
+
     /// Go's `%.{p}g`.
     public static func formatG(_ value: Double, precision: Int) -> String {
         let p = max(precision, 1)

@@ -46,6 +46,19 @@ public enum FS {
         return out
     }
 
+    /// Writes all of `bytes` to `fd` (short writes and EINTR retried); `path` names it in errors.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WharfError.internalError(errnoMessage("write", path, errno))
+            }
+            off += n
+        }
+    }
+
     public static func readString(_ path: String) throws -> String {
         String(decoding: try readFile(path), as: UTF8.self)
     }

@@ -15,7 +15,7 @@ import WharfClient
         #expect(HumanUnits.size(512, precision: 3) == "512B")
         #expect(HumanUnits.formatG(0.000012345, precision: 3) == "1.23e-05")
         #expect(HumanUnits.formatG(0.5, precision: 3) == "0.5")
-        #expect(Info.binarySize(8_204_591_104) == "7.641GiB")
+        #expect(HumanUnits.binarySize(8_204_591_104) == "7.641GiB")
     }
 
     @Test func humanDurations() {
