@@ -25,29 +25,9 @@ extension BuildRun {
         func x(_ w: String) throws -> String { try ShellWord.expand(w, env: env, escape: file.escape) }
         var root = context
         var mounted: String?
-        defer {
-            if let m = mounted {
-                try? store.unmountRootfs(target: m + "/rootfs")
-                try? FS.removeAll(m)
-            }
-        }
+        defer { if let m = mounted { unmountFrom(m) } }
         if let fromRaw = spec.from {
-            let from = try x(fromRaw)
-            let record: ImageRecord
-            if let i = file.stages.firstIndex(where: { $0.name == from.lowercased() }) ?? Int(from).flatMap({ $0 < file.stages.count ? $0 : nil }),
-               let s = try await shared.result(of: i) {
-                guard let id = s.imageID else { throw BuildFailure(message: "stage \(from) made no image", code: 1) }
-                record = try store.resolve(id.string)
-            } else {
-                if (try? store.resolve(from)) == nil {
-                    try await service.engine.images.pull(image: from, tag: nil, platform: options.platform,
-                                                         authHeader: options.authHeader, begin: {}, progress: output)
-                }
-                record = try store.resolve(from)
-            }
-            let m = work + "/from-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-            try FS.mkdirAll(m + "/rootfs", mode: 0o700)
-            try store.mountRootfs(image: record, containerDir: m, target: m + "/rootfs")
+            let m = try await mountFrom(try x(fromRaw))
             mounted = m
             root = m + "/rootfs"
         }
@@ -172,6 +152,31 @@ extension BuildRun {
             store.releaseLayer(layer.chainID)
             throw error
         }
+    }
+
+    /// The root file system of a stage's result or an image (pulled if missing), mounted
+    /// under the build's work directory: what `COPY --from` and `RUN --mount=from=` read.
+    func mountFrom(_ from: String) async throws -> String {
+        let record: ImageRecord
+        if let i = file.stages.firstIndex(where: { $0.name == from.lowercased() }) ?? Int(from).flatMap({ $0 < file.stages.count ? $0 : nil }),
+           let s = try await shared.result(of: i) {
+            guard let id = s.imageID else { throw BuildFailure(message: "stage \(from) made no image", code: 1) }
+            record = try store.resolve(id.string)
+        } else {
+            if (try? store.resolve(from)) == nil {
+                try await pull(from, platform: options.platform)
+            }
+            record = try store.resolve(from)
+        }
+        let m = work + "/from-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        try FS.mkdirAll(m + "/rootfs", mode: 0o700)
+        try store.mountRootfs(image: record, containerDir: m, target: m + "/rootfs")
+        return m
+    }
+
+    func unmountFrom(_ m: String) {
+        try? store.unmountRootfs(target: m + "/rootfs")
+        try? FS.removeAll(m)
     }
 
     /// A source pattern's matches in `root`; a missing plain path is Docker's error.

@@ -53,7 +53,9 @@ extension BuildRun {
         if options.shmSize > 0 { host.ShmSize = options.shmSize }
         if options.memory > 0 { host.Memory = options.memory }
         if !options.extraHosts.isEmpty { host.ExtraHosts = options.extraHosts }
-        host.Mounts = try runMounts(spec.mounts, state)
+        var fromMounts: [String] = []
+        defer { for m in fromMounts { unmountFrom(m) } }
+        host.Mounts = try await runMounts(spec.mounts, state, mounted: &fromMounts)
         let containers = service.engine.containers
         let created = try await containers.create(name: nil, request: ContainerCreateRequest(config: cfg, hostConfig: host),
                                                   apiVersion: .current)
@@ -100,32 +102,42 @@ extension BuildRun {
 
     /// `RUN --mount`: cache mounts are named volumes that outlive the build (keyed by id or
     /// target); tmpfs mounts are tmpfs; bind mounts read from the context, read-only.
-    func runMounts(_ mounts: [RunMount], _ state: BuildState) throws -> [Mount]? {
+    func runMounts(_ mounts: [RunMount], _ state: BuildState, mounted: inout [String]) async throws -> [Mount]? {
         guard !mounts.isEmpty else { return nil }
-        return try mounts.map { m in
-            let target = m.options["target"] ?? m.options["dst"] ?? m.options["destination"] ?? ""
-            guard target.hasPrefix("/") else { throw BuildFailure(message: "mount target must be absolute: \(target)", code: 1) }
-            switch m.type {
-            case "cache":
-                let id = m.options["id"] ?? target
-                let name = "wharf-build-cache-" + String(Digest.sha256(Array(id.utf8)).encoded.prefix(20))
-                var mt = Mount(Type: "volume", Source: name, Target: target)
-                mt.ReadOnly = m.options["readonly"] == "true" || m.options["ro"] == "true"
-                return mt
-            case "tmpfs":
-                return Mount(Type: "tmpfs", Target: target)
-            case "bind":
+        var out: [Mount] = []
+        for m in mounts {
+            out.append(try await runMount(m, mounted: &mounted))
+        }
+        return out
+    }
+
+    func runMount(_ m: RunMount, mounted: inout [String]) async throws -> Mount {
+        let target = m.options["target"] ?? m.options["dst"] ?? m.options["destination"] ?? ""
+        guard target.hasPrefix("/") else { throw BuildFailure(message: "mount target must be absolute: \(target)", code: 1) }
+        switch m.type {
+        case "cache":
+            let id = m.options["id"] ?? target
+            let name = "wharf-build-cache-" + String(Digest.sha256(Array(id.utf8)).encoded.prefix(20))
+            var mt = Mount(Type: "volume", Source: name, Target: target)
+            mt.ReadOnly = m.options["readonly"] == "true" || m.options["ro"] == "true"
+            return mt
+        case "tmpfs":
+            return Mount(Type: "tmpfs", Target: target)
+        case "bind":
+            var root = context
+            if let from = m.options["from"], !from.isEmpty {
+                let dir = try await mountFrom(from)
+                mounted.append(dir)
+                root = dir + "/rootfs"
+            } else {
                 try archive?.ensureExtracted()
-                if m.options["from"] != nil {
-                    throw BuildFailure(message: "RUN --mount=type=bind,from=… is not supported yet", code: 1)
-                }
-                let source = try resolvePathInRoot(context, m.options["source"] ?? m.options["src"] ?? "/", followLast: true)
-                var mt = Mount(Type: "bind", Source: source, Target: target)
-                mt.ReadOnly = !(m.options["rw"] == "true" || m.options["readwrite"] == "true")
-                return mt
-            default:
-                throw BuildFailure(message: "RUN --mount=type=\(m.type) is not supported by this builder", code: 1)
             }
+            let source = try resolvePathInRoot(root, m.options["source"] ?? m.options["src"] ?? "/", followLast: true)
+            var mt = Mount(Type: "bind", Source: source, Target: target)
+            mt.ReadOnly = !(m.options["rw"] == "true" || m.options["readwrite"] == "true")
+            return mt
+        default:
+            throw BuildFailure(message: "RUN --mount=type=\(m.type) is not supported by this builder", code: 1)
         }
     }
 }

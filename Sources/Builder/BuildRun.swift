@@ -119,8 +119,7 @@ final class BuildRun: @unchecked Sendable {
         }
         var record: ImageRecord? = options.pull ? nil : try? store.resolve(base)
         if record == nil {
-            try await service.engine.images.pull(image: base, tag: nil, platform: options.platform ?? stage.platform,
-                                                 authHeader: options.authHeader, begin: {}, progress: output)
+            try await pull(base, platform: options.platform ?? stage.platform)
             record = try store.resolve(base)
         }
         guard let r = record else { throw BuildFailure(message: "pull access denied for \(base)", code: 1) }
@@ -134,6 +133,15 @@ final class BuildRun: @unchecked Sendable {
             for ins in parsed.stages.first?.instructions ?? [] { try await step(ins, &state) }
         }
         return state
+    }
+
+    /// Pulls `name` (its `latest` tag when it names none: an empty tag would mean every
+    /// tag), the progress going into the build's output as Docker's does.
+    func pull(_ name: String, platform: String?) async throws {
+        let ref = try Reference(parsing: name)
+        let tag = ref.digest?.string ?? ref.tag ?? "latest"
+        try await service.engine.images.pull(image: ref.nameOnly.fullString, tag: tag, platform: platform,
+                                             authHeader: options.authHeader, begin: {}, progress: output)
     }
 
     // MARK: - steps

@@ -129,6 +129,9 @@ struct BuildPlan: Sendable {
             for ins in stages[i].instructions {
                 if case .copy(let spec) = ins.command, let from = spec.from, let d = index(of: from), d < i { todo.append(d) }
                 if case .add(let spec) = ins.command, let from = spec.from, let d = index(of: from), d < i { todo.append(d) }
+                if case .run(let spec) = ins.command {
+                    for m in spec.mounts { if let from = m.options["from"], let d = index(of: from), d < i { todo.append(d) } }
+                }
             }
         }
         self.needed = needed.sorted()

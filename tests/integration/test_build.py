@@ -261,3 +261,31 @@ def test_context_escapes_and_cache_mounts(cli, daemon, ctx, images):
     assert counts[1] == counts[0] + 1, counts
     p = cli("builder", "prune", "-f")
     assert p.returncode == 0 and "Total reclaimed space" in p.stdout
+
+
+def test_run_mount_bind_from_a_stage(daemon, ctx, images):
+    path = ctx({"Dockerfile": """FROM busybox AS builder
+RUN mkdir /out && echo from-builder > /out/app
+FROM busybox
+RUN --mount=type=bind,from=builder,source=/out,target=/in cat /in/app > /copied && ls /in
+RUN --mount=type=bind,source=ctx.txt,target=/ctx.txt cat /ctx.txt > /fromctx
+""", "ctx.txt": "in the context\n"})
+    images.append("bindfrom:1")
+    p = docker(daemon, "build", "-t", "bindfrom:1", path, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert docker(daemon, "run", "--rm", "bindfrom:1", "cat", "/copied", "/fromctx").stdout == "from-builder\nin the context\n"
+    assert docker(daemon, "run", "--rm", "bindfrom:1", "ls", "/in").stdout == ""     # not in the image
+    leftovers = [l.split()[4] for l in open("/proc/self/mountinfo") if "/build-" in l.split()[4]]
+    assert leftovers == [], leftovers
+
+
+def test_from_an_image_not_here_pulls_it(daemon, ctx, images, registry):
+    from registry import busybox_tar, tar_of
+    registry.push_image("build/base", "latest", [busybox_tar(), tar_of({"base.txt": b"from the registry\n"})])
+    ref = f"{registry.host}/build/base"
+    path = ctx({"Dockerfile": f"FROM {ref}\nRUN cat /base.txt > /seen\n"})
+    images.extend(["frompull:1", ref])
+    p = docker(daemon, "build", "-t", "frompull:1", path, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "Pulling from build/base" in p.stdout
+    assert docker(daemon, "run", "--rm", "frompull:1", "cat", "/seen").stdout == "from the registry\n"
