@@ -70,6 +70,8 @@ struct EventFilter: Sendable {
             && any("event") { $0 == e.Action || e.Action.hasPrefix($0 + ":") }
             && any("container") { e.Type == "container" && (e.Actor.ID.hasPrefix($0) || attrs["name"] == $0) }
             && any("image") { attrs["image"] == $0 || (e.Type == "image" && (e.Actor.ID == $0 || attrs["name"] == $0)) }
+            && any("volume") { e.Type == "volume" && e.Actor.ID == $0 }
+            && any("network") { e.Type == "network" && (e.Actor.ID == $0 || attrs["name"] == $0) }
             && LabelFilter.matches(attrs, include: filters["label"], exclude: [])
     }
 }
