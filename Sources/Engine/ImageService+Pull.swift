@@ -129,9 +129,15 @@ extension ImageService {
                     let i = missing[next]
                     next += 1
                     let layer = manifest.layers[i]
+                    let chain = chains[i]
                     group.addTask {
                         let short = layer.digest.shortID
                         let last = Mutex<Int64>(0)
+                        // Another pull may have brought the layer in since this one looked.
+                        if store.hasLayer(chain) {
+                            downloads.results.withLock { $0[i] = .success("") }
+                            return
+                        }
                         do {
                             let path = try await fetches.fetch(layer, into: self.tmpDir + "/blobs") { path, report in
                                 try await client.downloadBlob(layer, to: path, progress: report)
@@ -172,6 +178,11 @@ extension ImageService {
                         }
                     }
                     let path = try result!.get()
+                    if path.isEmpty {
+                        progress(JSONMessage(status: "Already exists", id: manifest.layers[i].digest.shortID, progressDetail: .init()))
+                        parent = chains[i]
+                        continue
+                    }
                     let short = manifest.layers[i].digest.shortID
                     progress(JSONMessage(status: "Extracting", id: short,
                                          progressDetail: .init(current: manifest.layers[i].size, total: manifest.layers[i].size),
@@ -208,7 +219,10 @@ extension ImageService {
         let path = try await blobFetches.fetch(d, into: tmpDir + "/blobs") { path, report in
             try await client.downloadBlob(d, to: path, progress: report)
         } progress: { _ in }
-        return try FS.readFile(path)
+        let bytes = try FS.readFile(path)
+        // Kept at once: a pull of the same image a moment later finds it here.
+        try? store.addBlob(bytes)
+        return bytes
     }
 
     /// A client of a `registry-mirrors` entry (`http://host:port` or `https://…`) for a Hub image.

@@ -79,6 +79,12 @@ extension ImageStore {
         }
     }
 
+    /// A small verified blob (a config) into the content store; unreferenced, it goes at the
+    /// next start.
+    public func addBlob(_ bytes: [UInt8]) throws {
+        _ = try content.writeIfMissing(bytes)
+    }
+
     /// Gives up the lease `applyLayer` took (an aborted build); unused layers then go.
     public func releaseLayer(_ chainID: Digest) {
         let dirs: [String] = state.withLock { s in
