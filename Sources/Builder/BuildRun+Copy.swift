@@ -42,13 +42,7 @@ extension BuildRun {
         var indexKey: String?
         if spec.from == nil, spec.heredocs.isEmpty, let archive {
             let sources = try spec.sources.map(x)
-            for src in sources {
-                var depth = 0
-                for part in src.split(separator: "/") {
-                    if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
-                    if depth < 0 { throw BuildFailure(message: "\(verb) failed: forbidden path outside the build context: \(src) ()", code: 1) }
-                }
-            }
+            for src in sources { try checkInsideContext(src, verb: verb) }
             if let d = archive.sourcesDigest(sources) {
                 indexKey = Self.cacheKey(verb, "index", d, dest, String(destIsDirSyntax), spec.chown ?? "", spec.chmod ?? "")
                 if let hit = cached(state, key: indexKey!) {
@@ -158,8 +152,7 @@ extension BuildRun {
     /// under the build's work directory: what `COPY --from` and `RUN --mount=from=` read.
     func mountFrom(_ from: String) async throws -> String {
         let record: ImageRecord
-        if let i = file.stages.firstIndex(where: { $0.name == from.lowercased() }) ?? Int(from).flatMap({ $0 < file.stages.count ? $0 : nil }),
-           let s = try await shared.result(of: i) {
+        if let i = file.stageIndex(named: from), let s = try await shared.result(of: i) {
             guard let id = s.imageID else { throw BuildFailure(message: "stage \(from) made no image", code: 1) }
             record = try store.resolve(id.string)
         } else {
@@ -180,8 +173,8 @@ extension BuildRun {
     }
 
     /// A source pattern's matches in `root`; a missing plain path is Docker's error.
-    func matchSources(_ src: String, root: String, verb: String) throws -> [CopyItem] {
-        // `COPY ../x` climbs out of the context: refused as Docker refuses it.
+    /// `COPY ../x` climbs out of the context: refused as Docker refuses it.
+    func checkInsideContext(_ src: String, verb: String) throws {
         var depth = 0
         for part in src.split(separator: "/") {
             if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
@@ -189,6 +182,10 @@ extension BuildRun {
                 throw BuildFailure(message: "\(verb) failed: forbidden path outside the build context: \(src) ()", code: 1)
             }
         }
+    }
+
+    func matchSources(_ src: String, root: String, verb: String) throws -> [CopyItem] {
+        try checkInsideContext(src, verb: verb)
         let rel = cleanAbsolute("/" + src)
         if rel.contains(where: { "*?[".contains($0) }) {
             var out: [CopyItem] = []
@@ -317,15 +314,7 @@ extension BuildRun {
         return (user.uid, gid)
     }
 
-    func cleanAbsolute(_ p: String) -> String {
-        var out: [Substring] = []
-        for part in p.split(separator: "/") {
-            if part == "." { continue }
-            if part == ".." { if !out.isEmpty { out.removeLast() }; continue }
-            out.append(part)
-        }
-        return "/" + out.joined(separator: "/")
-    }
+    func cleanAbsolute(_ p: String) -> String { "/" + ContextArchive.clean(p) }
 
     func readLink(_ path: String) -> String {
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)

@@ -110,11 +110,7 @@ struct BuildPlan: Sendable {
 
     init(file: Dockerfile, target: String?) throws {
         let stages = file.stages
-        func index(of name: String) -> Int? {
-            if let i = stages.firstIndex(where: { $0.name == name.lowercased() }) { return i }
-            if let n = Int(name), n >= 0, n < stages.count { return n }
-            return nil
-        }
+        func index(of name: String) -> Int? { file.stageIndex(named: name) }
         if let t = target, !t.isEmpty {
             guard let i = index(of: t) else { throw WharfError.invalid("failed to reach build target \(t) in Dockerfile") }
             self.target = i
@@ -211,5 +207,14 @@ final class OrderedOutput: Sendable {
             for i in s.order { for m in s.held.removeValue(forKey: i) ?? [] { output(m) } }
             s.live = s.order.count
         }
+    }
+}
+
+extension Dockerfile {
+    /// The stage `AS name` names, or the one at that position (`COPY --from=0`).
+    func stageIndex(named name: String) -> Int? {
+        if let i = stages.firstIndex(where: { $0.name == name.lowercased() }) { return i }
+        if let n = Int(name), n >= 0, n < stages.count { return n }
+        return nil
     }
 }

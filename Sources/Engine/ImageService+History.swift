@@ -53,15 +53,14 @@ extension ImageService {
             if let until, let created = r.created, !(created < until) { return false }
             return LabelFilter.matches(r.config.config?.labels ?? [:], include: filters["label"], exclude: filters["label!"])
         }
+        // Layers shared with images that stay free nothing: what goes is the difference.
+        let before = Self.layerBytes(store)
         var deleted: [ImageDeleteItem] = []
-        var reclaimed: Int64 = 0
         for r in candidates {
-            // Layers shared with images that stay free nothing; count what the image alone held.
-            let before = Self.layerBytes(store)
             guard let items = try? await remove(r.id.string, force: true, noPrune: false) else { continue }
             deleted += items
-            reclaimed += max(0, before - Self.layerBytes(store))
         }
+        let reclaimed = max(0, before - Self.layerBytes(store))
         return ImagePruneResponse(ImagesDeleted: deleted.isEmpty ? nil : deleted, SpaceReclaimed: reclaimed)
     }
 

@@ -80,11 +80,7 @@ public final class SystemService: SystemBackend {
         let (layersSize, imageRows) = try await blocking { [images, containers] () -> (Int64, [ImageSummary]) in
             let records = images.list()
             // A layer's bytes count once; an image's SharedSize is what it shares with others.
-            var sizes: [String: Int64] = [:]
-            for r in records {
-                for c in r.chainIDs where sizes[c.string] == nil { sizes[c.string] = images.layerSize(c) ?? 0 }
-            }
-            let total = sizes.values.reduce(0, +)
+            let total = ImageService.layerBytes(images)
             let shared = ImageService.sharedSizes(records, images)
             let rows = records.map { r -> ImageSummary in
                 var s = ImageSummary(Id: r.id.string, Created: r.created?.seconds ?? 0, Labels: r.config.config?.labels,

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import Dockerfile
 import WharfClient
+import WharfCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,7 +28,7 @@ struct Build: ParsableCommand {
     @Argument(help: "PATH") var path: String
 
     func run() throws {
-        guard isDirectoryPath(path) else {
+        guard FS.isDirectory(path) else {
             throw CLIError.message("unable to prepare context: path \"\(path)\" not found")
         }
         // -f is relative to the working directory, as with docker; the default is in PATH.
@@ -117,11 +118,6 @@ struct Build: ParsableCommand {
             if fd >= 0 { Output.write(fd, Array(imageID.utf8)); close(fd) }
         }
     }
-}
-
-func isDirectoryPath(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
 struct BuilderGroup: ParsableCommand {

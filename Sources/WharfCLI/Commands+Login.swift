@@ -1,5 +1,6 @@
 import ArgumentParser
 import WharfClient
+import WharfCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -82,13 +83,7 @@ extension DockerConfigFile {
 
     static func write(_ json: JSON) throws {
         let dir = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-        mkdir(dir, 0o700)
-        let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CLIError.message("open \(tmp): \(String(cString: strerror(errno)))") }
-        Output.write(fd, JSON.indent(Array(json.compact.utf8), indent: "\t") + [10])
-        fsync(fd)
-        close(fd)
-        guard rename(tmp, path) == 0 else { throw CLIError.message("rename \(tmp): \(String(cString: strerror(errno)))") }
+        try FS.mkdirAll(dir, mode: 0o700)
+        try AtomicFile.write(JSON.indent(Array(json.compact.utf8), indent: "\t") + [10], to: path, mode: 0o600)
     }
 }
